@@ -1,0 +1,19 @@
+"""The ``parkzero`` command line: one Typer sub-command group per domain.
+
+Every command reads files (YAML/JSON/CSV), prints a readable summary, and with ``--json`` prints
+one JSON object on stdout. Bad input exits with code 2 and a message naming file, row and column.
+"""
+
+from __future__ import annotations
+
+import typer
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    name="parkzero",
+    help="Take a logistics park to carbon neutrality: inventory, targets, levers, monitoring.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
