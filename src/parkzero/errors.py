@@ -46,12 +46,13 @@ class InputError(ParkzeroError, ValueError):
     source : str, optional
         File name or other origin of the input.
     row : int, optional
-        1-based data row (the header is row 0) where the problem is.
+        Line of the file as a spreadsheet shows it (the header is row 1).
     column : str, optional
         Column or field name.
     """
 
     exit_code = 2
+    _column_label = "column"
 
     def __init__(
         self,
@@ -74,7 +75,7 @@ class InputError(ParkzeroError, ValueError):
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column:
-            where.append(f'column "{self.column}"')
+            where.append(f'{self._column_label} "{self.column}"')
         prefix = ", ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message
 
@@ -99,7 +100,9 @@ class UnknownActivityError(InputError):
 
 
 class ConfigError(InputError):
-    """Invalid settings, park description or command-line option."""
+    """Invalid settings, park description or command-line option; `column` is the field path."""
+
+    _column_label = "field"
 
 
 class FactorNotFoundError(ParkzeroError, LookupError):
