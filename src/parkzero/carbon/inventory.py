@@ -326,8 +326,8 @@ def _prepare(
         )
         extra["_id"] = [r["_id"] for r in stock]
         frame = pd.concat([frame, extra], ignore_index=True)
-    if "_id" not in frame.columns:
-        frame = frame.assign(_id="")
+    ids = frame["_id"].astype(object) if "_id" in frame.columns else pd.Series("", frame.index)
+    frame = frame.assign(_id=ids.where(ids.notna(), ""))
     share = _year_share(frame, year) if len(frame) else np.zeros(0)
     frame = frame.loc[share > 0].copy()
     frame["year_share"] = share[share > 0]
@@ -370,8 +370,8 @@ def _prepare(
 
     park_region = library.resolve_region(park.region)
     regions = {r: library.resolve_region(r) for r in pd.unique(frame["region"]) if r}
-    frame["_region"] = frame["region"].map(regions).fillna(park_region)
-    frame.loc[frame["region"] == "", "_region"] = park_region
+    regions[""] = park_region
+    frame["_region"] = frame["region"].map(regions).astype(str)
     frame["line_id"] = np.where(
         frame["_id"].astype(str) != "",
         frame["_id"].astype(str),
@@ -811,7 +811,7 @@ def _base_year_status(
             else None
         )
     changes = [c for c in park.structural_changes if base < c.year <= year]
-    cumulative = sum(c.base_year_tco2e for c in changes)
+    cumulative = float(sum(c.base_year_tco2e for c in changes))
     reasons = []
     share = None
     if base_total:
