@@ -17,7 +17,8 @@ RT             refrigeration ton, 3.51685 kW                   ASHRAE (12,000 Bt
 =============  ==============================================  ===============================
 
 Units in text may be written the way Chinese and English reports write them: ``t·km``,
-``m²``, ``Nm³``, ``万kWh`` are understood.
+``m²``, ``m3``, ``Nm³``, ``万kWh``, ``万度``, ``千瓦时``, ``吨``, ``kwh`` are understood. ``ton``
+and ``tons`` mean the metric tonne (never the US short ton).
 
 Inside hot loops use plain floats in canonical units; convert once at the boundary with
 :func:`conversion_factor`, which is cached.
@@ -32,6 +33,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pint
@@ -72,12 +74,18 @@ vkm = vehicle * kilometer = vehicle_km
 CNY = [currency] = yuan = RMB
 """
 
-# Spellings found in Chinese and English reports, rewritten before pint parses them.
+# Spellings found in Chinese and English reports, rewritten before pint parses them. Order
+# matters (万度 before 度). "ton" means the metric tonne here, never pint's US short ton.
 _ALIASES = (
     ("万kWh", "wan_kWh"),
+    ("万度", "wan_kWh"),
+    ("万千瓦时", "wan_kWh"),
     ("万tce", "wan_tce"),
     ("万Nm³", "wan_Nm3"),
     ("万Nm3", "wan_Nm3"),
+    ("千瓦时", "kWh"),
+    ("度", "kWh"),
+    ("吨", "t"),
     ("Nm³", "Nm3"),
     ("t·km", "tkm"),
     ("p·km", "pkm"),
@@ -86,8 +94,18 @@ _ALIASES = (
     ("·", "*"),
     ("²", "**2"),
     ("³", "**3"),
-    ("度", "kWh"),
 )
+_PATTERNS = (
+    (re.compile(r"(?<![A-Za-z_])([kKmMgG]?)[wW][hH](?![A-Za-z_])"), None),  # kwh, KWH, MWH
+    (re.compile(r"(?<![A-Za-z_])tons?(?![A-Za-z_])"), "t"),
+    (re.compile(r"(?<![A-Za-z_])m([23])(?![A-Za-z_0-9])"), r"m**\1"),
+)
+
+
+def _fix_case(match: re.Match[str]) -> str:
+    prefix = match.group(1)
+    return {"": "", "k": "k", "K": "k", "m": "M", "M": "M", "g": "G", "G": "G"}[prefix] + "Wh"
+
 
 ureg = pint.UnitRegistry(cache_folder=None)
 for _line in _DEFINITIONS.strip().splitlines():
@@ -111,6 +129,8 @@ def normalise_unit(text: str) -> str:
     out = text.strip()
     for old, new in _ALIASES:
         out = out.replace(old, new)
+    for pattern, repl in _PATTERNS:
+        out = pattern.sub(_fix_case if repl is None else repl, out)
     return out
 
 

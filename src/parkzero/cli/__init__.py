@@ -17,3 +17,12 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+from parkzero.cli import factors as _factors  # noqa: E402
+from parkzero.cli.inventory import inventory as _inventory  # noqa: E402
+
+app.command("inventory")(_inventory)
+app.add_typer(_factors.app, name="factors")
+from parkzero.cli.demo import demo as _demo  # noqa: E402
+
+app.command("demo")(_demo)
