@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -84,15 +84,37 @@ def _unit_problem(kind: ActivityType, unit: str) -> str | None:
     )
 
 
+def _parse_unique(values: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Apply a parser to the distinct values only (activity files repeat few periods)."""
+    codes, uniques = pd.factorize(values)
+    parsed = parse(pd.Series(uniques, dtype=object)).to_numpy()
+    out = pd.Series(parsed[codes], index=values.index)
+    out[codes < 0] = pd.NaT
+    return out
+
+
+def _parse_date(values: pd.Series) -> pd.Series:
+    return _parse_unique(
+        values.str.strip(), lambda u: pd.to_datetime(u, format="%Y-%m-%d", errors="coerce")
+    )
+
+
 def _period_bounds(period: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Start, end and a validity mask from ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` strings."""
-    text = period.str.strip()
+    codes, uniques = pd.factorize(period.str.strip())
+    start_u, end_u = _period_bounds_unique(pd.Series(uniques, dtype=object))
+    start = pd.Series(start_u.to_numpy()[codes], index=period.index)
+    end = pd.Series(end_u.to_numpy()[codes], index=period.index)
+    return start, end, start.notna()
+
+
+def _period_bounds_unique(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     month = pd.to_datetime(text, format="%Y-%m", errors="coerce")
     year = pd.to_datetime(text, format="%Y", errors="coerce")
     day = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     start = month.fillna(year).fillna(day)
     end = (month + pd.offsets.MonthEnd(0)).fillna(year + pd.offsets.YearEnd(0)).fillna(day)
-    return start, end, start.notna()
+    return start, end
 
 
 class _Problems:

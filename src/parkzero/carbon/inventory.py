@@ -47,6 +47,7 @@ from parkzero.carbon.catalogue import catalogue, category_label
 from parkzero.carbon.factors import FACTOR_SET_PRESETS, Factor, FactorLibrary
 from parkzero.carbon.park import Instrument, Park
 from parkzero.errors import ConfigError, InputError, ParkzeroError, UnitError
+from parkzero.units import conversion_factor
 
 __all__ = [
     "GAS_GROUPS",
@@ -125,6 +126,32 @@ class InventoryResult:
     summary: dict[str, Any]
     lines: pd.DataFrame
     factors_used: list[Factor] = field(default_factory=list)
+    factor_table: list[Factor] = field(default_factory=list)
+
+    def line_table(self) -> pd.DataFrame:
+        """The lines with their ids and the factor attribution as text columns.
+
+        ``id`` is ``<file name>:<row>`` for activity rows, ``park.refrigerant_stocks[i]`` for
+        mass balances and ``3.3:<file>:<row>`` for generated upstream-energy lines.
+        """
+        frame = self.lines.copy()
+        ids = [f.id for f in self.factor_table]
+        fidx = frame["factor_index"].to_numpy()
+        frame["factor_id"] = pd.Categorical.from_codes(fidx, ids)
+        frame["market_factor_id"] = pd.Categorical.from_codes(
+            frame["market_factor_index"].to_numpy(), ids)
+        frame["factor_unit"] = np.asarray(
+            ["kgCO2e/" + f.unit for f in self.factor_table], dtype=object)[fidx]
+        frame["factor_source"] = np.asarray([f.source for f in self.factor_table],
+                                            dtype=object)[fidx]
+        names = {s: Path(str(s)).name for s in pd.unique(frame["source"].astype(object))}
+        own = frame["source"].astype(object).map(names) + ":" + frame["row"].astype(str)
+        given = frame["_id"].astype(object)
+        frame["id"] = np.where(given != "", given, own)
+        for col in ("kind", "unit", "zone", "tenant", "quality", "category", "source_id"):
+            frame[col] = frame[col].astype(object)
+        frame["scope"] = frame["scope"].astype(object).where(frame["scope"] > 0, None)
+        return frame
 
     @property
     def total_tco2e(self) -> float:
@@ -154,9 +181,7 @@ class InventoryResult:
                 "market_factor_id",
                 "quality",
             ]
-            frame = self.lines[cols].copy()
-            frame["scope"] = frame["scope"].astype(object).where(frame["scope"] > 0, None)
-            out["lines"] = frame.to_dict("records")
+            out["lines"] = self.line_table()[cols].to_dict("records")
         return out
 
 
@@ -332,14 +357,18 @@ def _prepare(
     frame = frame.loc[share > 0].copy()
     frame["year_share"] = share[share > 0]
 
-    cat = catalogue()
-    kinds = frame["kind"]
-    frame["scope"] = kinds.map(lambda k: cat[k].scope or 0).astype(int)
-    frame["category"] = np.where(
-        frame["category"] != "", frame["category"], kinds.map(lambda k: cat[k].category)
-    )
-    frame["method"] = kinds.map(lambda k: cat[k].method)
-    frame["energy_carrier"] = kinds.map(lambda k: cat[k].energy_carrier or "")
+    frame = _as_categories(frame)
+    codes = frame["kind"].cat.codes.to_numpy()
+    kinds = [catalogue()[k] for k in frame["kind"].cat.categories]
+    frame["scope"] = np.asarray([t.scope or 0 for t in kinds], dtype=np.int64)[codes]
+    given = frame["category"].astype(object).to_numpy()
+    default = np.asarray([t.category for t in kinds], dtype=object)[codes]
+    frame["category"] = np.where(given != "", given, default)
+    frame["method"] = pd.Categorical.from_codes(codes, [t.method for t in kinds]) \
+        if len(set(t.method for t in kinds)) == len(kinds) else \
+        np.asarray([t.method for t in kinds], dtype=object)[codes]
+    frame["energy_carrier"] = np.asarray([t.energy_carrier or "" for t in kinds],
+                                         dtype=object)[codes]
 
     uncontrolled = [t.id for t in park.tenants if not t.operational_control]
     leased = frame["tenant"].isin(uncontrolled)
@@ -371,13 +400,21 @@ def _prepare(
     park_region = library.resolve_region(park.region)
     regions = {r: library.resolve_region(r) for r in pd.unique(frame["region"]) if r}
     regions[""] = park_region
-    frame["_region"] = frame["region"].map(regions).astype(str)
-    frame["line_id"] = np.where(
-        frame["_id"].astype(str) != "",
-        frame["_id"].astype(str),
-        frame["source"].map(lambda s: Path(str(s)).name) + ":" + frame["row"].astype(str),
-    )
-    return frame.reset_index(drop=True)
+    frame["_region"] = frame["region"].map(regions).astype("category")
+    return _as_categories(frame).reset_index(drop=True)
+
+
+_TEXT_COLUMNS = ("kind", "unit", "zone", "tenant", "source_id", "quality", "category", "region",
+                 "source", "_id", "method", "energy_carrier", "_region")
+
+
+def _as_categories(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as categoricals: a million lines repeat a few hundred distinct values."""
+    out = frame.copy()
+    for col in _TEXT_COLUMNS:
+        if col in out.columns and not isinstance(out[col].dtype, pd.CategoricalDtype):
+            out[col] = out[col].astype(object).astype("category")
+    return out
 
 
 def _upstream_energy_rows(
@@ -390,7 +427,7 @@ def _upstream_energy_rows(
     parts = []
     if fuel.any():
         wtt = frame.loc[fuel].copy()
-        wtt["kind"] = "wtt.fuel." + wtt["kind"].str.split(".").str[1]
+        wtt["kind"] = wtt["kind"].astype(object).map(lambda k: f"wtt.fuel.{k.split('.')[1]}")
         wtt["quantity"] = fuel_qty[fuel] / wtt["year_share"] / wtt["boundary_share"]
         wtt["unit"] = np.asarray(fuel_units, dtype=object)[fuel]
         parts.append(wtt)
@@ -402,7 +439,7 @@ def _upstream_energy_rows(
         return frame.iloc[0:0].copy()
     out = pd.concat(parts, ignore_index=True)
     out["scope"], out["category"], out["method"], out["energy_carrier"] = 3, "3.3", "factor", ""
-    out["line_id"] = "3.3:" + out["line_id"]
+    out["_id"] = "3.3:" + out["source"].astype(str) + ":" + out["row"].astype(str)
     return out
 
 
@@ -435,7 +472,7 @@ def _monthly(frame: pd.DataFrame, values: np.ndarray, year: int) -> dict[str, fl
 def _sum_by(frame: pd.DataFrame, column: str, values: np.ndarray) -> dict[str, float]:
     if not len(frame):
         return {}
-    series = pd.Series(values, index=frame.index).groupby(frame[column].to_numpy()).sum()
+    series = pd.Series(values, index=frame.index).groupby(frame[column], observed=True).sum()
     return {str(k): float(v) for k, v in series.items()}
 
 
@@ -500,7 +537,7 @@ def compute_inventory(
                 * upstream["boundary_share"].to_numpy()
                 * k
             )
-            frame = pd.concat([frame, upstream], ignore_index=True)
+            frame = _as_categories(pd.concat([frame, upstream], ignore_index=True))
             fidx, midx = np.concatenate([fidx, f]), np.concatenate([midx, m])
             mult, qty_fu = np.concatenate([mult, k]), np.concatenate([qty_fu, q])
 
@@ -522,14 +559,8 @@ def compute_inventory(
     frame["tco2e_market"] = market
 
     # ---- attribution columns
-    frame["factor_id"] = [table.factors[i].id for i in fidx]
-    frame["market_factor_id"] = [table.factors[i].id for i in midx]
+    frame["factor_index"], frame["market_factor_index"] = fidx, midx
     frame["factor_value"] = arrays["co2e"][fidx]
-    frame["factor_unit"] = ["kgCO2e/" + table.factors[i].unit for i in fidx]
-    frame["factor_source"] = [table.factors[i].source for i in fidx]
-    frame["id"] = frame["line_id"]
-    frame["zone"] = frame["zone"].astype(str)
-    frame["tenant"] = frame["tenant"].astype(str)
 
     summary = _summarise(
         park, year, frame, table, arrays, fidx, qty_fu, covered, instruments, lib, warnings
@@ -537,7 +568,8 @@ def compute_inventory(
     if with_base_year:
         summary["base_year"] = _base_year_status(park, activities, year, summary, lib)
     used = [table.factors[i] for i in sorted(set(fidx) | set(midx)) if i != zero_factor]
-    return InventoryResult(summary=summary, lines=frame, factors_used=used)
+    return InventoryResult(summary=summary, lines=frame, factors_used=used,
+                           factor_table=table.factors)
 
 
 def _zero_factor() -> Factor:
@@ -621,8 +653,9 @@ def _summarise(
     }
     by_gas_co2e["unspecified"] = float((qty_fu * arrays["unspecified"][fidx]).sum() / 1000.0)
 
-    units_fu = np.asarray([table.factors[i].unit for i in fidx], dtype=object)
-    energy = _energy(park, frame, qty_fu, units_fu, covered, lib)
+    unit_names = sorted({f.unit for f in table.factors})
+    unit_of_factor = np.asarray([unit_names.index(f.unit) for f in table.factors], dtype=np.int64)
+    energy = _energy(park, frame, qty_fu, unit_of_factor[fidx], unit_names, covered, lib)
     # energy-related CO2 of the park area: combustion CO2 (scope 1 and the tenants' 3.13) and
     # grid electricity CO2 after instruments (market-based)
     energy_lines = (frame["energy_carrier"] != "").to_numpy() & (scope > 0)
@@ -702,33 +735,35 @@ def _energy(
     frame: pd.DataFrame,
     qty_fu: np.ndarray,
     units_fu: np.ndarray,
+    unit_names: Sequence[str],
     covered: np.ndarray,
     lib: FactorLibrary,
 ) -> dict[str, Any]:
     """Energy use in tce by carrier and the clean part of it.
 
     Quantities are taken in each line's factor unit (t or Nm3 of fuel, kWh, GJ), so one
-    coefficient per (carrier, unit) applies.
+    coefficient per (carrier, unit) applies; `units_fu` are codes into `unit_names`.
     """
-    carriers = frame["energy_carrier"].to_numpy()
-    kinds = frame["kind"].to_numpy()
+    carrier_cat = frame["energy_carrier"].astype("category")
+    carriers = np.asarray(carrier_cat.cat.categories, dtype=object)
+    ccode = carrier_cat.cat.codes.to_numpy()
+    kinds = frame["kind"].astype(object).to_numpy()
     elec_tce_per_kwh = park.electricity.kgce_per_kwh / 1000.0
+    is_energy = (frame["energy_carrier"] != "").to_numpy() & (
+        frame["category"] != "3.3").to_numpy()
+    # one coefficient per distinct (carrier, factor unit) pair
+    base = len(unit_names) + 1
+    key = ccode.astype(np.int64) * base + units_fu
     tce = np.zeros(len(frame))
-    is_energy = (carriers != "") & (frame["category"].to_numpy() != "3.3")
-    for carrier in set(carriers[is_energy]):
-        rows = is_energy & (carriers == carrier)
-        for unit in set(units_fu[rows]):
-            sub = rows & (units_fu == unit)
-            per = (
-                (
-                    elec_tce_per_kwh
-                    * _tce_per(lib, "electricity", unit, frame, sub)
-                    / lib.tce_per_unit("electricity", "kWh")
-                )
-                if carrier == "electricity"
-                else _tce_per(lib, carrier, unit, frame, sub)
-            )
-            tce[sub] = qty_fu[sub] * per
+    for k in np.unique(key[is_energy]):
+        rows = is_energy & (key == k)
+        carrier = carriers[k // base]
+        unit = unit_names[k % base]
+        if carrier == "electricity":
+            per = elec_tce_per_kwh * conversion_factor(unit, "kWh")
+        else:
+            per = _tce_per(lib, carrier, unit, frame, rows)
+        tce[rows] = qty_fu[rows] * per
     by_carrier = _sum_by(frame.loc[is_energy], "energy_carrier", tce[is_energy])
     grid = is_energy & (kinds == "electricity.grid")
     pv = kinds == "electricity.onsite.pv"
