@@ -11,8 +11,10 @@ Run: ``.venv/bin/python benchmarks/inventory.py [--lines N] [--repeat R]``.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import statistics
 import time
+from collections import defaultdict
 from functools import cache
 
 import numpy as np
@@ -23,7 +25,6 @@ from parkzero.carbon.catalogue import catalogue
 from parkzero.carbon.factors import FactorLibrary
 from parkzero.carbon.inventory import compute_inventory, park_factor_sets
 from parkzero.carbon.park import park_from_dict
-from parkzero.units import conversion_factor
 
 ZONES = ("sorting", "warehouse", "cold-store", "office", "yard")
 PARK = park_from_dict({
@@ -58,26 +59,60 @@ def vectorised(raw: pd.DataFrame) -> float:
 
 
 def per_row_loop(raw: pd.DataFrame) -> float:
-    """The straightforward loop: one factor lookup (cached), unit conversion and GWP sum per row."""
+    """The straightforward loop doing the same work row by row.
+
+    Per row: parse and check quantity, unit and period, share of the row in the year, catalogue
+    scope and category, factor lookup (cached per kind), unit conversion (cached), GWP-weighted
+    gases, and the same roll-ups (scope, category, zone, month, gas group).
+    """
     lib = FactorLibrary.default()
     sets = park_factor_sets(PARK)
     region = lib.resolve_region(PARK.region)
+    cat = catalogue()
+    lo, hi = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
 
     @cache
     def factor(kind: str):  # type: ignore[no-untyped-def]
         series = "mee-location" if kind == "electricity.grid" else None
         return lib.lookup(kind, region=region, year=2024, factor_sets=sets, series=series).factor
 
+    @cache
+    def multiplier(kind: str, unit: str) -> float:
+        return factor(kind).multiplier_from(unit)
+
+    rollups: dict[str, dict[str, float]] = {
+        k: defaultdict(float) for k in ("scope", "category", "zone", "month", "gas")
+    }
     total_kg = 0.0
-    for kind, qty, unit in zip(raw["kind"], raw["quantity"], raw["unit"], strict=True):
+    for kind, qty_text, unit, period, zone in zip(
+        raw["kind"], raw["quantity"], raw["unit"], raw["period"], raw["zone"], strict=True
+    ):
+        qty = float(qty_text.replace(",", ""))
+        if qty < 0 or kind not in cat or zone not in ZONES:
+            raise ValueError(f"bad row: {kind} {qty_text} {zone}")
+        start = dt.datetime.strptime(period, "%Y-%m").date()
+        end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        days = (end - start).days + 1
+        share = max(0, (min(end, hi) - max(start, lo)).days + 1) / days
+        if share == 0:
+            continue
+        info = cat[kind]
         f = factor(kind)
-        q = float(qty) * f.multiplier_from(unit)
+        q = qty * share * multiplier(kind, unit)
+        kg = 0.0
         for gas, value in f.gases.items():
             group = lib.gas_group(gas)
             if group == "CO2e":
-                total_kg += q * value
+                kg += q * value
             elif group not in ("biogenic", "Montreal", "other"):
-                total_kg += q * value * lib.gwp(gas, PARK.gwp_set)
+                kg += q * value * lib.gwp(gas, PARK.gwp_set)
+                rollups["gas"][group] += q * value
+        t = kg / 1000.0
+        rollups["scope"][str(info.scope)] += t
+        rollups["category"][info.category] += t
+        rollups["zone"][zone] += t
+        rollups["month"][period] += t
+        total_kg += kg
     return total_kg / 1000.0
 
 

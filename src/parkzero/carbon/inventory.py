@@ -413,7 +413,7 @@ def _as_categories(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in _TEXT_COLUMNS:
         if col in out.columns and not isinstance(out[col].dtype, pd.CategoricalDtype):
-            out[col] = out[col].astype(object).astype("category")
+            out[col] = out[col].astype("category")
     return out
 
 
