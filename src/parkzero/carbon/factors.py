@@ -734,10 +734,9 @@ class FactorLibrary:
                 sorted(in_set, key=lambda f: f.region), None, year, f"set {s}", always_region=False
             )
             used, country = match.factor.region, chain[-1]
-            label = self._data.regions.label(used) if used in self._data.regions else used
             note = (
-                f"region {region} → {used} (set {s} has no value for {country}; the {label} "
-                f"factor ({match.factor.source.split(':')[0]}) is used, not specific to {country})"
+                f"region {region} → {used} (set {s} has no value for {country}; "
+                f"a {used} factor is used)"
             )
             return FactorMatch(match.factor, (*match.fallbacks, note))
         raise FactorNotFoundError(

@@ -15,6 +15,8 @@ from parkzero.errors import ConfigError
 
 __all__ = ["inventory", "print_summary"]
 
+_SHOWN_NOTES = 8
+
 
 def _fmt(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:,.{digits}f}"
@@ -49,8 +51,11 @@ def print_summary(result: dict[str, Any]) -> None:
                       f"({base['change_pct']:+.1f} % since)")
     for reason in base.get("reasons", []):
         console.print(f"[yellow]Base-year recalculation needed:[/] {reason}")
-    for warning in result["warnings"]:
+    notes = result["warnings"]
+    for warning in notes[:_SHOWN_NOTES]:
         console.print(f"[yellow]note:[/] {warning}", highlight=False)
+    if len(notes) > _SHOWN_NOTES:
+        console.print(f"[yellow]… {len(notes) - _SHOWN_NOTES} more notes[/] (--json lists all)")
 
 
 @handle_errors
