@@ -26,3 +26,6 @@ app.add_typer(_factors.app, name="factors")
 from parkzero.cli.demo import demo as _demo  # noqa: E402
 
 app.command("demo")(_demo)
+from parkzero.cli import db as _db  # noqa: E402
+
+app.add_typer(_db.app, name="db")
