@@ -27,29 +27,41 @@ from parkzero.carbon.inventory import compute_inventory, park_factor_sets
 from parkzero.carbon.park import park_from_dict
 
 ZONES = ("sorting", "warehouse", "cold-store", "office", "yard")
-PARK = park_from_dict({
-    "park": {"id": "bench", "name": "Benchmark park", "region": "CN-HB", "base_year": 2024,
-             "scope3_categories": ["3.1", "3.4", "3.5", "3.6", "3.7", "3.9"]},
-    "zones": [{"id": z} for z in ZONES],
-})
+PARK = park_from_dict(
+    {
+        "park": {
+            "id": "bench",
+            "name": "Benchmark park",
+            "region": "CN-HB",
+            "base_year": 2024,
+            "scope3_categories": ["3.1", "3.4", "3.5", "3.6", "3.7", "3.9"],
+        },
+        "zones": [{"id": z} for z in ZONES],
+    }
+)
 
 
 def synthetic_rows(n: int, seed: int = 7) -> pd.DataFrame:
     """`n` raw activity rows (text cells, as read from a CSV) spread over 2024."""
     rng = np.random.default_rng(seed)
-    kinds = [k for k, t in catalogue().items()
-             if t.method != "zero" and not k.startswith(("wtt.", "td.")) and "R-22" not in k]
+    kinds = [
+        k
+        for k, t in catalogue().items()
+        if t.method != "zero" and not k.startswith(("wtt.", "td.")) and "R-22" not in k
+    ]
     units = {k: catalogue()[k].unit for k in kinds}
     units["fuel.diesel.mobile"] = "L"
     pick = rng.integers(0, len(kinds), n)
     month = rng.integers(1, 13, n)
-    return pd.DataFrame({
-        "kind": np.asarray(kinds, dtype=object)[pick],
-        "quantity": np.char.mod("%.3f", rng.uniform(0, 1000, n)),
-        "unit": [units[kinds[i]] for i in pick],
-        "period": np.char.add("2024-", np.char.zfill(month.astype(str), 2)),
-        "zone": np.asarray(ZONES, dtype=object)[rng.integers(0, len(ZONES), n)],
-    })
+    return pd.DataFrame(
+        {
+            "kind": np.asarray(kinds, dtype=object)[pick],
+            "quantity": np.char.mod("%.3f", rng.uniform(0, 1000, n)),
+            "unit": [units[kinds[i]] for i in pick],
+            "period": np.char.add("2024-", np.char.zfill(month.astype(str), 2)),
+            "zone": np.asarray(ZONES, dtype=object)[rng.integers(0, len(ZONES), n)],
+        }
+    )
 
 
 def vectorised(raw: pd.DataFrame) -> float:
@@ -141,9 +153,11 @@ def main() -> None:
     loop_full_s = loop_s * args.lines / args.sample
     print(f"{'lines':>10}  {'vectorised_s':>12}  {'per_row_loop_s':>14}  {'speed-up':>8}")
     print(f"{args.lines:>10,}  {vec_s:>12.2f}  {loop_full_s:>14.1f}  {loop_full_s / vec_s:>7.1f}x")
-    print(f"(vectorised: median of {args.repeat} runs incl. validation; per-row loop timed on "
-          f"{args.sample:,} lines and scaled; both agree on the sample total "
-          f"{v_total:,.3f} tCO2e; target ≤ 10 s)")
+    print(
+        f"(vectorised: median of {args.repeat} runs incl. validation; per-row loop timed on "
+        f"{args.sample:,} lines and scaled; both agree on the sample total "
+        f"{v_total:,.3f} tCO2e; target ≤ 10 s)"
+    )
 
 
 if __name__ == "__main__":

@@ -16,12 +16,32 @@ DEMO = ROOT / "examples" / "demo-park" / "park.yaml"
 runner = CliRunner()
 
 REQUIRED_KEYS = {
-    "park", "year", "gwp_set", "total_tco2e", "scope1_tco2e", "scope2_location_tco2e",
-    "scope2_market_tco2e", "scope3_tco2e", "by_category", "by_gas_t", "by_zone", "energy_tce",
-    "indicators", "lines",
+    "park",
+    "year",
+    "gwp_set",
+    "total_tco2e",
+    "scope1_tco2e",
+    "scope2_location_tco2e",
+    "scope2_market_tco2e",
+    "scope3_tco2e",
+    "by_category",
+    "by_gas_t",
+    "by_zone",
+    "energy_tce",
+    "indicators",
+    "lines",
 }
-LINE_KEYS = {"id", "scope", "category", "quantity", "unit", "factor_id", "factor_value",
-             "factor_unit", "tco2e"}
+LINE_KEYS = {
+    "id",
+    "scope",
+    "category",
+    "quantity",
+    "unit",
+    "factor_id",
+    "factor_value",
+    "factor_unit",
+    "tco2e",
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,13 +61,15 @@ def test_inventory_json_has_the_documented_keys(demo_2024: dict) -> None:
 def test_inventory_json_totals_are_consistent(demo_2024: dict) -> None:
     d = demo_2024
     assert d["total_tco2e"] == pytest.approx(
-        d["scope1_tco2e"] + d["scope2_location_tco2e"] + d["scope3_tco2e"])
+        d["scope1_tco2e"] + d["scope2_location_tco2e"] + d["scope3_tco2e"]
+    )
     assert d["total_tco2e"] == pytest.approx(sum(x["tco2e"] for x in d["lines"]))
     assert d["scope2_market_tco2e"] < d["scope2_location_tco2e"]  # 2024 holds certificates
     # every line can be recomputed from its factor
     for line in d["lines"][:200]:
         assert line["tco2e"] == pytest.approx(
-            line["quantity_factor_unit"] * line["factor_value"] / 1000, abs=1e-9)
+            line["quantity_factor_unit"] * line["factor_value"] / 1000, abs=1e-9
+        )
 
 
 def test_demo_park_magnitudes(demo_2024: dict) -> None:
@@ -72,10 +94,12 @@ def test_inventory_year_without_data_exits_2() -> None:
 def test_inventory_bad_csv_exits_2_naming_row(tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_text(
         "kind,quantity,unit,period\nelectricity.grid,10,kWh,2023-01\nfuel.diesel.mobile,-3,L,2023-02\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (tmp_path / "park.yaml").write_text(
         "park: {id: p, name: P, region: 湖北, base_year: 2023}\nactivities: [a.csv]\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["inventory", str(tmp_path / "park.yaml")])
     assert result.exit_code == 2
     assert 'a.csv, row 3, column "quantity": must not be negative' in result.output

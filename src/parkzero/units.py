@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 import pint
 
@@ -107,7 +108,7 @@ def _fix_case(match: re.Match[str]) -> str:
     return {"": "", "k": "k", "K": "k", "m": "M", "M": "M", "g": "G", "G": "G"}[prefix] + "Wh"
 
 
-ureg = pint.UnitRegistry(cache_folder=None)
+ureg: Any = pint.UnitRegistry(cache_folder=None)
 for _line in _DEFINITIONS.strip().splitlines():
     ureg.define(_line)
 Q_ = ureg.Quantity
@@ -151,8 +152,15 @@ def parse_unit(text: str) -> pint.Unit:
         raise UnitError(f"empty unit {text!r}; expected a unit such as kWh, L, kg or t*km")
     try:
         return ureg.Unit(normalise_unit(text))
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
-            ValueError, TypeError, AssertionError, SyntaxError) as exc:
+    except (
+        pint.errors.UndefinedUnitError,
+        pint.errors.DefinitionSyntaxError,
+        AttributeError,
+        ValueError,
+        TypeError,
+        AssertionError,
+        SyntaxError,
+    ) as exc:
         raise UnitError(f"unknown unit {text!r}") from exc
 
 

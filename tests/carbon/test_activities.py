@@ -20,11 +20,14 @@ def write(tmp_path: Path, text: str, name: str = "acts.csv") -> Path:
 
 
 def test_reads_period_and_dates_and_thousands(tmp_path: Path) -> None:
-    path = write(tmp_path, (
-        "kind,quantity,unit,period,zone\n"
-        'electricity.grid,"1,200.5",万kWh,2023-02,sorting\n'
-        "fuel.diesel.mobile,500,L,2023,yard\n"
-    ))
+    path = write(
+        tmp_path,
+        (
+            "kind,quantity,unit,period,zone\n"
+            'electricity.grid,"1,200.5",万kWh,2023-02,sorting\n'
+            "fuel.diesel.mobile,500,L,2023,yard\n"
+        ),
+    )
     frame = read_activity_csv(path, zones=ZONES)
     assert frame["quantity"].tolist() == [1200.5, 500.0]
     assert frame["start"].dt.strftime("%Y-%m-%d").tolist() == ["2023-02-01", "2023-01-01"]
@@ -35,8 +38,9 @@ def test_reads_period_and_dates_and_thousands(tmp_path: Path) -> None:
 
 def test_excel_bom_and_start_end_columns(tmp_path: Path) -> None:
     path = tmp_path / "bom.csv"
-    path.write_bytes("\ufeffKind,Quantity,Unit,Start,End\nwater.supply,12,m³,2024-01-05,2024-02-04\n"
-                     .encode())
+    path.write_bytes(
+        "\ufeffKind,Quantity,Unit,Start,End\nwater.supply,12,m³,2024-01-05,2024-02-04\n".encode()
+    )
     frame = read_activity_csv(path)
     assert frame.loc[0, "unit"] == "m³"
     assert (frame.loc[0, "end"] - frame.loc[0, "start"]).days == 30
@@ -45,7 +49,12 @@ def test_excel_bom_and_start_end_columns(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("line", "column", "error", "fragment"),
     [
-        ("electricty.grid,5,kWh,2023-01", "kind", UnknownActivityError, "did you mean electricity.grid"),
+        (
+            "electricty.grid,5,kWh,2023-01",
+            "kind",
+            UnknownActivityError,
+            "did you mean electricity.grid",
+        ),
         ("electricity.grid,-5,kWh,2023-01", "quantity", InputError, "must not be negative"),
         ("electricity.grid,abc,kWh,2023-01", "quantity", InputError, "expected a number"),
         ("electricity.grid,5,kg,2023-01", "unit", InputError, "is not a unit for activity"),
@@ -53,9 +62,12 @@ def test_excel_bom_and_start_end_columns(tmp_path: Path) -> None:
         ("electricity.grid,5,kWh,2023-13", "period", InputError, "expected YYYY-MM"),
     ],
 )
-def test_bad_row_names_file_row_column(tmp_path: Path, line: str, column: str,
-                                       error: type[Exception], fragment: str) -> None:
-    path = write(tmp_path, "kind,quantity,unit,period\nelectricity.grid,1,kWh,2023-01\n" + line + "\n")
+def test_bad_row_names_file_row_column(
+    tmp_path: Path, line: str, column: str, error: type[Exception], fragment: str
+) -> None:
+    path = write(
+        tmp_path, "kind,quantity,unit,period\nelectricity.grid,1,kWh,2023-01\n" + line + "\n"
+    )
     with pytest.raises(InputError) as info:
         read_activity_csv(path)
     exc = info.value
@@ -71,7 +83,9 @@ def test_bad_row_names_file_row_column(tmp_path: Path, line: str, column: str,
 
 def test_unknown_unit_for_kind_explains_expected(tmp_path: Path) -> None:
     path = write(tmp_path, "kind,quantity,unit,period\nfuel.diesel.mobile,5,kWh,2023\n")
-    with pytest.raises(InputError, match=r"expected t or another unit of the same kind or a volume"):
+    with pytest.raises(
+        InputError, match=r"expected t or another unit of the same kind or a volume"
+    ):
         read_activity_csv(path)
 
 
@@ -103,17 +117,22 @@ def test_empty_and_missing_file(tmp_path: Path) -> None:
 
 def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "gbk.csv"
-    path.write_bytes("kind,quantity,unit,period,zone\nelectricity.grid,1,kWh,2023-01,分拣\n".encode("gbk"))
+    path.write_bytes(
+        "kind,quantity,unit,period,zone\nelectricity.grid,1,kWh,2023-01,分拣\n".encode("gbk")
+    )
     with pytest.raises(InputError, match="UTF-8"):
         read_activity_csv(path)
 
 
 def test_unknown_zone_and_tenant_and_quality(tmp_path: Path) -> None:
-    path = write(tmp_path, (
-        "kind,quantity,unit,period,zone,tenant,quality\n"
-        "electricity.grid,1,kWh,2023-01,office,,measured\n"
-        "electricity.grid,1,kWh,2023-01,,acme,good\n"
-    ))
+    path = write(
+        tmp_path,
+        (
+            "kind,quantity,unit,period,zone,tenant,quality\n"
+            "electricity.grid,1,kWh,2023-01,office,,measured\n"
+            "electricity.grid,1,kWh,2023-01,,acme,good\n"
+        ),
+    )
     with pytest.raises(InputError) as info:
         read_activity_csv(path, zones=ZONES)
     text = str(info.value)
@@ -123,7 +142,9 @@ def test_unknown_zone_and_tenant_and_quality(tmp_path: Path) -> None:
 
 
 def test_end_before_start(tmp_path: Path) -> None:
-    path = write(tmp_path, "kind,quantity,unit,start,end\nwater.supply,1,m3,2024-02-01,2024-01-01\n")
+    path = write(
+        tmp_path, "kind,quantity,unit,start,end\nwater.supply,1,m3,2024-02-01,2024-01-01\n"
+    )
     with pytest.raises(InputError, match="end is before start"):
         read_activity_csv(path)
 
@@ -131,12 +152,16 @@ def test_end_before_start(tmp_path: Path) -> None:
 def test_category_override_only_for_scope3(tmp_path: Path) -> None:
     ok = write(tmp_path, "kind,quantity,unit,period,category\nfreight.road.hgv,10,t*km,2023,3.9\n")
     assert read_activity_csv(ok).loc[0, "category"] == "3.9"
-    bad = write(tmp_path, "kind,quantity,unit,period,category\nelectricity.grid,10,kWh,2023,3.13\n",
-                "bad.csv")
+    bad = write(
+        tmp_path,
+        "kind,quantity,unit,period,category\nelectricity.grid,10,kWh,2023,3.13\n",
+        "bad.csv",
+    )
     with pytest.raises(InputError, match="only scope 3 activities"):
         read_activity_csv(bad)
-    bad2 = write(tmp_path, "kind,quantity,unit,period,category\nfreight.rail,10,t*km,2023,3.99\n",
-                 "bad2.csv")
+    bad2 = write(
+        tmp_path, "kind,quantity,unit,period,category\nfreight.rail,10,t*km,2023,3.99\n", "bad2.csv"
+    )
     with pytest.raises(InputError, match="scope 3 category id"):
         read_activity_csv(bad2)
 

@@ -21,32 +21,63 @@ def test_minimal_park_defaults() -> None:
 
 
 def test_refrigerant_mass_balance() -> None:
-    park = park_from_dict({**BASE, "refrigerant_stocks": [
-        {"equipment": "rack-1", "gas": "R-404A", "year": 2023, "stock_start_kg": 500,
-         "purchased_kg": 60, "stock_end_kg": 520, "recovered_kg": 5}]})
+    park = park_from_dict(
+        {
+            **BASE,
+            "refrigerant_stocks": [
+                {
+                    "equipment": "rack-1",
+                    "gas": "R-404A",
+                    "year": 2023,
+                    "stock_start_kg": 500,
+                    "purchased_kg": 60,
+                    "stock_end_kg": 520,
+                    "recovered_kg": 5,
+                }
+            ],
+        }
+    )
     assert park.refrigerant_stocks[0].leaked_kg == pytest.approx(35.0)
 
 
 def test_negative_mass_balance_is_an_error() -> None:
-    with pytest.raises(ConfigError, match="mass balance of R-404A in rack-1 .* is negative"):
-        park_from_dict({**BASE, "refrigerant_stocks": [
-            {"equipment": "rack-1", "gas": "R-404A", "year": 2023, "stock_start_kg": 10,
-             "stock_end_kg": 50}]}, source="park.yaml")
+    with pytest.raises(ConfigError, match=r"mass balance of R-404A in rack-1 .* is negative"):
+        park_from_dict(
+            {
+                **BASE,
+                "refrigerant_stocks": [
+                    {
+                        "equipment": "rack-1",
+                        "gas": "R-404A",
+                        "year": 2023,
+                        "stock_start_kg": 10,
+                        "stock_end_kg": 50,
+                    }
+                ],
+            },
+            source="park.yaml",
+        )
 
 
 @pytest.mark.parametrize(
     ("extra", "field", "fragment"),
     [
         ({"gwp_set": "AR3"}, "gwp_set", "AR4"),
-        ({"zones": [{"id": "a", "equity_share": 1.5}]}, "zones[0].equity_share", "less than or equal"),
+        (
+            {"zones": [{"id": "a", "equity_share": 1.5}]},
+            "zones[0].equity_share",
+            "less than or equal",
+        ),
         ({"tenants": [{"id": "t", "zones": ["nope"]}]}, "", 'unknown zone "nope"'),
         ({"scope3_categories": ["3.99"]}, "scope3_categories", "unknown scope 3 categories"),
         ({"colour": "green"}, "colour", "Extra inputs are not permitted"),
     ],
 )
 def test_bad_fields_are_named(extra: dict[str, object], field: str, fragment: str) -> None:
-    data = {"park": {**BASE["park"], **{k: v for k, v in extra.items() if k in ("gwp_set", "colour")}},
-            **{k: v for k, v in extra.items() if k not in ("gwp_set", "colour")}}
+    data = {
+        "park": {**BASE["park"], **{k: v for k, v in extra.items() if k in ("gwp_set", "colour")}},
+        **{k: v for k, v in extra.items() if k not in ("gwp_set", "colour")},
+    }
     with pytest.raises(ConfigError) as info:
         park_from_dict(data, source="park.yaml")
     assert fragment in str(info.value)
@@ -57,7 +88,8 @@ def test_bad_fields_are_named(extra: dict[str, object], field: str, fragment: st
 
 def test_load_park_resolves_paths(tmp_path: Path) -> None:
     (tmp_path / "park.yaml").write_text(
-        "park: {id: p, name: P, base_year: 2022}\nactivities: [data/a.csv]\n", encoding="utf-8")
+        "park: {id: p, name: P, base_year: 2022}\nactivities: [data/a.csv]\n", encoding="utf-8"
+    )
     park = load_park(tmp_path / "park.yaml")
     assert park.activity_files() == [tmp_path / "data" / "a.csv"]
 

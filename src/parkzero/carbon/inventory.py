@@ -33,7 +33,6 @@ enterprise GHG accounting guidelines):
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,15 +134,16 @@ class InventoryResult:
         mass balances and ``3.3:<file>:<row>`` for generated upstream-energy lines.
         """
         frame = self.lines.copy()
-        ids = [f.id for f in self.factor_table]
+        ids = np.asarray([f.id for f in self.factor_table], dtype=object)
         fidx = frame["factor_index"].to_numpy()
-        frame["factor_id"] = pd.Categorical.from_codes(fidx, ids)
-        frame["market_factor_id"] = pd.Categorical.from_codes(
-            frame["market_factor_index"].to_numpy(), ids)
+        frame["factor_id"] = ids[fidx]
+        frame["market_factor_id"] = ids[frame["market_factor_index"].to_numpy()]
         frame["factor_unit"] = np.asarray(
-            ["kgCO2e/" + f.unit for f in self.factor_table], dtype=object)[fidx]
-        frame["factor_source"] = np.asarray([f.source for f in self.factor_table],
-                                            dtype=object)[fidx]
+            ["kgCO2e/" + f.unit for f in self.factor_table], dtype=object
+        )[fidx]
+        frame["factor_source"] = np.asarray([f.source for f in self.factor_table], dtype=object)[
+            fidx
+        ]
         names = {s: Path(str(s)).name for s in pd.unique(frame["source"].astype(object))}
         own = frame["source"].astype(object).map(names) + ":" + frame["row"].astype(str)
         given = frame["_id"].astype(object)
@@ -315,7 +315,8 @@ def _resolve_factors(
             match_cache[key] = table.add(match.factor)
         return match_cache[key]
 
-    for (kind, region, unit), idx in groups.items():
+    for key, idx in groups.items():
+        kind, region, unit = (str(part) for part in key)  # type: ignore[attr-defined]
         first = lines.iloc[idx[0]]
         electric = cat[kind].method == "electricity"
         try:
@@ -364,11 +365,10 @@ def _prepare(
     given = frame["category"].astype(object).to_numpy()
     default = np.asarray([t.category for t in kinds], dtype=object)[codes]
     frame["category"] = np.where(given != "", given, default)
-    frame["method"] = pd.Categorical.from_codes(codes, [t.method for t in kinds]) \
-        if len(set(t.method for t in kinds)) == len(kinds) else \
-        np.asarray([t.method for t in kinds], dtype=object)[codes]
-    frame["energy_carrier"] = np.asarray([t.energy_carrier or "" for t in kinds],
-                                         dtype=object)[codes]
+    frame["method"] = np.asarray([t.method for t in kinds], dtype=object)[codes]
+    frame["energy_carrier"] = np.asarray([t.energy_carrier or "" for t in kinds], dtype=object)[
+        codes
+    ]
 
     uncontrolled = [t.id for t in park.tenants if not t.operational_control]
     leased = frame["tenant"].isin(uncontrolled)
@@ -404,8 +404,21 @@ def _prepare(
     return _as_categories(frame).reset_index(drop=True)
 
 
-_TEXT_COLUMNS = ("kind", "unit", "zone", "tenant", "source_id", "quality", "category", "region",
-                 "source", "_id", "method", "energy_carrier", "_region")
+_TEXT_COLUMNS = (
+    "kind",
+    "unit",
+    "zone",
+    "tenant",
+    "source_id",
+    "quality",
+    "category",
+    "region",
+    "source",
+    "_id",
+    "method",
+    "energy_carrier",
+    "_region",
+)
 
 
 def _as_categories(frame: pd.DataFrame) -> pd.DataFrame:
@@ -568,8 +581,9 @@ def compute_inventory(
     if with_base_year:
         summary["base_year"] = _base_year_status(park, activities, year, summary, lib)
     used = [table.factors[i] for i in sorted(set(fidx) | set(midx)) if i != zero_factor]
-    return InventoryResult(summary=summary, lines=frame, factors_used=used,
-                           factor_table=table.factors)
+    return InventoryResult(
+        summary=summary, lines=frame, factors_used=used, factor_table=table.factors
+    )
 
 
 def _zero_factor() -> Factor:
@@ -749,8 +763,7 @@ def _energy(
     ccode = carrier_cat.cat.codes.to_numpy()
     kinds = frame["kind"].astype(object).to_numpy()
     elec_tce_per_kwh = park.electricity.kgce_per_kwh / 1000.0
-    is_energy = (frame["energy_carrier"] != "").to_numpy() & (
-        frame["category"] != "3.3").to_numpy()
+    is_energy = (frame["energy_carrier"] != "").to_numpy() & (frame["category"] != "3.3").to_numpy()
     # one coefficient per distinct (carrier, factor unit) pair
     base = len(unit_names) + 1
     key = ccode.astype(np.int64) * base + units_fu

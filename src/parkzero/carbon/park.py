@@ -249,9 +249,13 @@ class Park(BaseModel):
             for zone in tenant.zones:
                 if zone not in zone_ids:
                     raise ValueError(f'tenant "{tenant.id}" names unknown zone "{zone}"')
-        for item in (*self.instruments, *self.refrigerant_stocks):
+        items: list[Instrument | RefrigerantStock] = [*self.instruments, *self.refrigerant_stocks]
+        for item in items:
             if item.zone is not None and item.zone not in zone_ids:
                 raise ValueError(f'unknown zone "{item.zone}"; expected one of {zone_ids}')
+        for stock in self.refrigerant_stocks:
+            if stock.tenant is not None and stock.tenant not in tenant_ids:
+                raise ValueError(f'unknown tenant "{stock.tenant}"; expected one of {tenant_ids}')
         return self
 
     @property

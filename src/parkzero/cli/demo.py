@@ -34,7 +34,9 @@ def find_demo_park() -> Path:
 
 @handle_errors
 def demo(
-    park_file: Annotated[Path | None, typer.Option("--park", help="Park YAML (default: the demo park).")] = None,
+    park_file: Annotated[
+        Path | None, typer.Option("--park", help="Park YAML (default: the demo park).")
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="Report folder (default: out/).")] = None,
     lang: Annotated[str, typer.Option(help="Report language: zh-CN or en.")] = "zh-CN",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -60,8 +62,18 @@ def demo(
         "database": mask_url(url),
         "rows_imported": sum(r.rows for r in imported),
         "years": [
-            {k: r[k] for k in ("year", "total_tco2e", "scope1_tco2e", "scope2_location_tco2e",
-                               "scope2_market_tco2e", "scope3_tco2e", "energy_tce")}
+            {
+                k: r[k]
+                for k in (
+                    "year",
+                    "total_tco2e",
+                    "scope1_tco2e",
+                    "scope2_location_tco2e",
+                    "scope2_market_tco2e",
+                    "scope3_tco2e",
+                    "energy_tce",
+                )
+            }
             for r in results
         ],
         "reports": {k: str(v) for k, v in files.items()},
@@ -69,16 +81,36 @@ def demo(
     if as_json:
         print_json(summary)
         return
-    console.print(f"[bold]{park.name}[/] — {summary['rows_imported']:,} activity rows loaded "
-                  f"into {summary['database']}")
+    console.print(
+        f"[bold]{park.name}[/] — {summary['rows_imported']:,} activity rows loaded "
+        f"into {summary['database']}"
+    )
     table = Table(header_style="bold")
-    for col in ("year", "total tCO2e", "scope 1", "scope 2 (location)", "scope 2 (market)",
-                "scope 3", "energy tce"):
+    for col in (
+        "year",
+        "total tCO2e",
+        "scope 1",
+        "scope 2 (location)",
+        "scope 2 (market)",
+        "scope 3",
+        "energy tce",
+    ):
         table.add_column(col, justify="right")
     for r in results:
-        table.add_row(str(r["year"]), *(f"{r[k]:,.0f}" for k in (
-            "total_tco2e", "scope1_tco2e", "scope2_location_tco2e", "scope2_market_tco2e",
-            "scope3_tco2e", "energy_tce")))
+        table.add_row(
+            str(r["year"]),
+            *(
+                f"{r[k]:,.0f}"
+                for k in (
+                    "total_tco2e",
+                    "scope1_tco2e",
+                    "scope2_location_tco2e",
+                    "scope2_market_tco2e",
+                    "scope3_tco2e",
+                    "energy_tce",
+                )
+            ),
+        )
     console.print(table)
     base = results[-1]["base_year"]
     for reason in base["reasons"]:

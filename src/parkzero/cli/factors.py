@@ -13,8 +13,10 @@ from parkzero.cli._common import console, handle_errors, print_json
 
 __all__ = ["app"]
 
-app = typer.Typer(help="Search and show emission factors (value, unit, gas, source, licence).",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Search and show emission factors (value, unit, gas, source, licence).",
+    no_args_is_help=True,
+)
 
 
 def _as_dict(factor: Factor) -> dict[str, Any]:
@@ -26,7 +28,9 @@ def _as_dict(factor: Factor) -> dict[str, Any]:
 @app.command()
 @handle_errors
 def search(
-    text: Annotated[str, typer.Argument(help="Words to find in id, activity type, region, source.")],
+    text: Annotated[
+        str, typer.Argument(help="Words to find in id, activity type, region, source.")
+    ],
     limit: Annotated[int, typer.Option(help="At most this many factors.")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
@@ -48,8 +52,9 @@ def search(
 @app.command()
 @handle_errors
 def show(
-    factor_id: Annotated[str, typer.Argument(help="Factor id, from `parkzero factors search`.",
-                                             metavar="ID")],
+    factor_id: Annotated[
+        str, typer.Argument(help="Factor id, from `parkzero factors search`.", metavar="ID")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Show one factor: values per gas, unit, region, year, source, licence and notes."""
@@ -57,8 +62,11 @@ def show(
     if as_json:
         print_json(_as_dict(factor))
         return
-    console.print(f"[bold]{factor.id}[/]  ({factor.kind}, set {factor.factor_set}"
-                  + (f", series {factor.series}" if factor.series else "") + ")")
+    console.print(
+        f"[bold]{factor.id}[/]  ({factor.kind}, set {factor.factor_set}"
+        + (f", series {factor.series}" if factor.series else "")
+        + ")"
+    )
     for gas, value in factor.gases.items():
         console.print(f"  {gas}: {value:.6g} kg per {factor.unit}")
     console.print(f"  region {factor.region}, year {factor.year}, version {factor.version}")

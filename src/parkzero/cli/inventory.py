@@ -47,8 +47,10 @@ def print_summary(result: dict[str, Any]) -> None:
     )
     base = result.get("base_year") or {}
     if base.get("total_tco2e") and base["year"] != result["year"]:
-        console.print(f"Base year {base['year']}: {_fmt(base['total_tco2e'])} tCO2e "
-                      f"({base['change_pct']:+.1f} % since)")
+        console.print(
+            f"Base year {base['year']}: {_fmt(base['total_tco2e'])} tCO2e "
+            f"({base['change_pct']:+.1f} % since)"
+        )
     for reason in base.get("reasons", []):
         console.print(f"[yellow]Base-year recalculation needed:[/] {reason}")
     notes = result["warnings"]
@@ -60,8 +62,12 @@ def print_summary(result: dict[str, Any]) -> None:
 
 @handle_errors
 def inventory(
-    park_file: Annotated[Path, typer.Argument(help="Park description (YAML).", metavar="PARK.yaml")],
-    year: Annotated[int | None, typer.Option(help="Reporting year (default: latest with data).")] = None,
+    park_file: Annotated[
+        Path, typer.Argument(help="Park description (YAML).", metavar="PARK.yaml")
+    ],
+    year: Annotated[
+        int | None, typer.Option(help="Reporting year (default: latest with data).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     lines: Annotated[bool, typer.Option(help="Include the lines in --json output.")] = True,
 ) -> None:
