@@ -38,7 +38,9 @@ def demo(
         Path | None, typer.Option("--park", help="Park YAML (default: the demo park).")
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Report folder (default: out/).")] = None,
-    lang: Annotated[str, typer.Option(help="Report language: zh-CN or en.")] = "zh-CN",
+    lang: Annotated[
+        str, typer.Option(help="Main report language: zh-CN or en (the other is written too).")
+    ] = "zh-CN",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Load the demo park into the database, compute every year's inventory, write HTML + XLSX."""
@@ -56,7 +58,15 @@ def demo(
             result = compute_inventory(park, activities, year)
             save_inventory(session, park.id, result.to_dict(), result.factors_used)
             results.append(result.to_dict())
-    files = write_inventory_reports(results, out or settings().out_dir, lang=lang)
+    out_dir = out or settings().out_dir
+    files = write_inventory_reports(results, out_dir, lang=lang)
+    other = "en" if lang == "zh-CN" else "zh-CN"
+    files.update(
+        {
+            f"{k}_{other}": v
+            for k, v in write_inventory_reports(results, out_dir, lang=other).items()
+        }
+    )
     summary = {
         "park": park.id,
         "database": mask_url(url),
@@ -116,4 +126,4 @@ def demo(
     for reason in base["reasons"]:
         console.print(f"[yellow]Base-year recalculation needed:[/] {reason}")
     for kind, file in files.items():
-        console.print(f"{kind.upper()} report: {file}")
+        console.print(f"report ({kind.replace('_', ', ')}): {file}")
