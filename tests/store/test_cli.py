@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from parkzero.cli import db as db_cli
 from parkzero.store import models
-from parkzero.store.session import make_engine, mask_url
+from parkzero.store.session import head_revision, make_engine, mask_url
 
 from .conftest import ACTIVITIES, PARK, count_rows, write
 
@@ -48,12 +48,12 @@ def test_upgrade_prints_masked_url_and_revision(
     assert out.exit_code == 0, out.output
     assert json.loads(out.stdout) == {
         "database": mask_url(blank_url),
-        "revision": "0001",
-        "head": "0001",
+        "revision": head_revision(),
+        "head": head_revision(),
     }
     again = runner.invoke(cli(), ["db", "upgrade"])
     assert again.exit_code == 0
-    assert "is at revision 0001" in again.stdout
+    assert f"is at revision {head_revision()}" in again.stdout
 
 
 def test_upgrade_creates_the_sqlite_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -124,7 +124,8 @@ def test_import_needs_an_upgraded_database(
     monkeypatch.setenv("PARKZERO_DATABASE_URL", blank_url)
     out = runner.invoke(cli(), ["db", "import", str(park_file)])
     assert out.exit_code == 1
-    assert "has no parkzero tables, expected 0001; run `parkzero db upgrade` first" in out.stderr
+    expected = f"has no parkzero tables, expected {head_revision()}; run `parkzero db upgrade` first"
+    assert expected in out.stderr
 
 
 def test_invalid_park_file(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,8 +28,14 @@ TABLES = {
 }
 
 
-def test_head_is_the_initial_revision() -> None:
-    assert head_revision() == "0001"
+def test_migrations_form_one_chain_from_the_initial_revision() -> None:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    chain = [rev.revision for rev in script.walk_revisions()]
+    assert chain[-1] == "0001"
+    assert chain[0] == head_revision()
+    assert len(script.get_heads()) == 1
 
 
 def test_upgrade_from_empty_to_head_and_models_match(blank_url: str) -> None:
@@ -47,7 +53,7 @@ def test_upgrade_from_empty_to_head_and_models_match(blank_url: str) -> None:
 
 
 def test_upgrade_is_idempotent_and_downgrade_reverses_it(db_url: str) -> None:
-    assert upgrade(db_url) == "0001"
+    assert upgrade(db_url) == head_revision()
     engine = make_engine(db_url)
     try:
         with engine.begin() as connection:
@@ -59,7 +65,7 @@ def test_upgrade_is_idempotent_and_downgrade_reverses_it(db_url: str) -> None:
     finally:
         engine.dispose()
     assert current_revision(db_url) is None
-    assert upgrade(db_url) == "0001"
+    assert upgrade(db_url) == head_revision()
 
 
 def test_indexes_and_keys_the_queries_rely_on(engine: Engine) -> None:

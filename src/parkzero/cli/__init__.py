@@ -29,3 +29,8 @@ app.command("demo")(_demo)
 from parkzero.cli import db as _db  # noqa: E402
 
 app.add_typer(_db.app, name="db")
+from parkzero.cli import credits as _credits  # noqa: E402
+from parkzero.cli.claim import claim as _claim  # noqa: E402
+
+app.command("claim")(_claim)
+app.add_typer(_credits.app, name="credits")

@@ -340,3 +340,8 @@ class FactorUsed(Base):
     factor_set: Mapped[str | None] = mapped_column(String(64))
     region: Mapped[str | None] = mapped_column(String(64))
     year: Mapped[int | None] = mapped_column(Integer)
+
+
+# Tables that live with their domain package register on Base when imported; import them here so
+# that the store's metadata (migrations, autogenerate, tests) always holds every table.
+from parkzero.neutrality import tables as _neutrality_tables  # noqa: E402, F401
