@@ -34,3 +34,6 @@ from parkzero.cli.claim import claim as _claim  # noqa: E402
 
 app.command("claim")(_claim)
 app.add_typer(_credits.app, name="credits")
+from parkzero.cli import hvac as _hvac  # noqa: E402
+
+app.add_typer(_hvac.app, name="hvac")
