@@ -59,15 +59,17 @@ def emissions_of(
 ) -> tuple[float, float]:
     """Location- and market-based emissions of a set of activities in `year` [tCO2e].
 
-    Uses the park's factor sets, GWP set, boundary, scope 3 selection and instruments, exactly
-    as its inventory does.
+    Uses the park's factor sets, GWP set, boundary and scope 3 selection, exactly as its
+    inventory does. The park's own contractual instruments and refrigerant stocks belong to the
+    whole park, not to a lever's activities, so they are left out here; the market-based figure
+    then differs from the location-based one only through the residual series.
     """
     frame = activities_frame(
         list(activities), source="lever", zones=park.zone_ids, tenants=park.tenant_ids
     )
     if not len(frame):
         return 0.0, 0.0
-    bare = park.model_copy(update={"refrigerant_stocks": ()})
+    bare = park.model_copy(update={"refrigerant_stocks": (), "instruments": ()})
     result = compute_inventory(bare, frame, year, library=library, with_base_year=False)
     return result.total_tco2e, float(result.summary["total_market_tco2e"])
 

@@ -37,3 +37,8 @@ app.add_typer(_credits.app, name="credits")
 from parkzero.cli import hvac as _hvac  # noqa: E402
 
 app.add_typer(_hvac.app, name="hvac")
+from parkzero.cli.plan import plan as _plan  # noqa: E402
+from parkzero.cli.plan import target as _target  # noqa: E402
+
+app.command("target")(_target)
+app.command("plan")(_plan)

@@ -13,7 +13,9 @@ from parkzero.carbon.park import load_park
 from parkzero.cli._common import console, handle_errors, print_json
 from parkzero.config import settings
 from parkzero.errors import ConfigError
+from parkzero.plan import build_catalogue, make_plan
 from parkzero.reports.inventory import write_inventory_reports
+from parkzero.reports.plan import write_plan_reports
 from parkzero.store.service import import_park, load_activities, save_inventory
 from parkzero.store.session import mask_url, session_scope, upgrade
 
@@ -43,7 +45,11 @@ def demo(
     ] = "zh-CN",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Load the demo park into the database, compute every year's inventory, write HTML + XLSX."""
+    """Load the demo park into the database, compute its inventories and 1.5 °C plan, write reports.
+
+    Writes the inventory report (HTML + XLSX, zh-CN and en) and the plan report (pathway, MACC,
+    roadmap) to the output folder.
+    """
     if lang not in ("zh-CN", "en"):
         raise ConfigError(f'unknown language "{lang}" (expected zh-CN or en)', column="--lang")
     path = park_file or find_demo_park()
@@ -51,13 +57,16 @@ def demo(
     url = settings().database_url
     upgrade(url)
     results = []
+    inventories = {}
     with session_scope(url) as session:
         imported = import_park(session, park, replace=True)
         activities = load_activities(session, park.id)
         for year in inventory_years(activities):
             result = compute_inventory(park, activities, year)
             save_inventory(session, park.id, result.to_dict(), result.factors_used)
+            inventories[year] = result
             results.append(result.to_dict())
+    plan = make_plan(park, activities, build_catalogue(), inventories=inventories).to_dict()
     out_dir = out or settings().out_dir
     files = write_inventory_reports(results, out_dir, lang=lang)
     other = "en" if lang == "zh-CN" else "zh-CN"
@@ -67,6 +76,7 @@ def demo(
             for k, v in write_inventory_reports(results, out_dir, lang=other).items()
         }
     )
+    files.update({f"plan_{k}": v for k, v in write_plan_reports(plan, out_dir, lang=lang).items()})
     summary = {
         "park": park.id,
         "database": mask_url(url),
@@ -86,6 +96,13 @@ def demo(
             }
             for r in results
         ],
+        "plan": {
+            "target_year": plan["target"]["target_year"],
+            "target_scope12_tco2e": plan["target"]["target_scope12_tco2e"],
+            "roadmap_status": plan["roadmap"]["status"],
+            "roadmap_npv_cny": plan["roadmap"]["cost_cny"],
+            "levers": sorted(plan["roadmap"]["deploy"]),
+        },
         "reports": {k: str(v) for k, v in files.items()},
     }
     if as_json:
@@ -122,6 +139,12 @@ def demo(
             ),
         )
     console.print(table)
+    p = summary["plan"]
+    console.print(
+        f"1.5 °C target: {p['target_scope12_tco2e']:,.0f} tCO2e (scopes 1+2) in {p['target_year']}; "
+        f"roadmap {p['roadmap_status']} with {len(p['levers'])} levers, "
+        f"NPV {p['roadmap_npv_cny'] / 1e6:,.1f} M CNY"
+    )
     base = results[-1]["base_year"]
     for reason in base["reasons"]:
         console.print(f"[yellow]Base-year recalculation needed:[/] {reason}")
