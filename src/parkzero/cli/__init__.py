@@ -42,3 +42,8 @@ from parkzero.cli.plan import target as _target  # noqa: E402
 
 app.command("target")(_target)
 app.command("plan")(_plan)
+from parkzero.cli import ledger as _ledger  # noqa: E402
+from parkzero.cli import monitor as _monitor  # noqa: E402
+
+app.add_typer(_ledger.app, name="ledger")
+app.add_typer(_monitor.app, name="monitor")
