@@ -7,6 +7,10 @@ PARKZERO_DATABASE_URL      SQLAlchemy URL of the store             ``sqlite:///p
 PARKZERO_DATA_DIR          extra reference data (user factors)     none
 PARKZERO_OUT_DIR           where reports are written               ``out``
 PARKZERO_TIMEZONE          time zone for display                   ``Asia/Shanghai``
+PARKZERO_LEDGER_ORIGIN     name of the transparency log            ``parkzero.local/ledger``
+PARKZERO_LEDGER_KEY        Ed25519 key file of the log             none (required to sign)
+PARKZERO_MQTT_USERNAME     MQTT broker user                        none
+PARKZERO_MQTT_PASSWORD     MQTT broker password                    none
 =========================  ======================================  ================================
 
 Secrets (API keys, signing keys) never have defaults: code that needs one raises
