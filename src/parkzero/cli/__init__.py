@@ -47,3 +47,6 @@ from parkzero.cli import monitor as _monitor  # noqa: E402
 
 app.add_typer(_ledger.app, name="ledger")
 app.add_typer(_monitor.app, name="monitor")
+from parkzero.cli import route as _route  # noqa: E402
+
+app.add_typer(_route.app, name="route")
