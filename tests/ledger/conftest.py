@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-VECTORS = REPO.parent / "shared" / "data" / "ledger"
+VECTORS = REPO / "tests" / "data" / "ledger"  # copies of ../shared/data/ledger, see SOURCES.md
 
 
 def load_vectors(name: str) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from parkzero.routing import Matrices, Plan, Problem, build_matrices, load_probl
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples" / "routing"
-SHARED = REPO.parent / "shared" / "data" / "benchmarks" / "vrptw"
+SHARED = REPO / "tests" / "data" / "vrptw"
 TOL = 1e-6
 
 

@@ -15,7 +15,7 @@ from parkzero.routing.energy import energy_model
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples" / "routing"
-SHARED = REPO.parent / "shared" / "data" / "benchmarks" / "vrptw"
+SHARED = REPO / "tests" / "data" / "vrptw"
 
 
 def test_public_surface_is_exactly_all() -> None:

@@ -20,13 +20,13 @@ from parkzero.routing.evaluate import default_emission_weights
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples" / "routing"
-SHARED = REPO.parent / "shared" / "data" / "benchmarks" / "vrptw"
+SHARED = REPO / "tests" / "data" / "vrptw"
 
 
 def _bks(name: str) -> dict[str, float]:
     path = SHARED / "solomon_bks.csv"
     if not path.exists():
-        pytest.skip("shared benchmark data not beside the repository")
+        pytest.fail("tests/data/vrptw/solomon_bks.csv is missing")
     with path.open() as fh:
         row = next(r for r in csv.DictReader(fh) if r["instance"] == name)
     return {k: float(v) for k, v in row.items() if k != "instance"}
