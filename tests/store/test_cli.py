@@ -124,7 +124,9 @@ def test_import_needs_an_upgraded_database(
     monkeypatch.setenv("PARKZERO_DATABASE_URL", blank_url)
     out = runner.invoke(cli(), ["db", "import", str(park_file)])
     assert out.exit_code == 1
-    expected = f"has no parkzero tables, expected {head_revision()}; run `parkzero db upgrade` first"
+    expected = (
+        f"has no parkzero tables, expected {head_revision()}; run `parkzero db upgrade` first"
+    )
     assert expected in out.stderr
 
 
