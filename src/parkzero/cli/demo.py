@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -77,7 +77,14 @@ def demo(
         }
     )
     files.update({f"plan_{k}": v for k, v in write_plan_reports(plan, out_dir, lang=lang).items()})
-    summary = {
+    plan_summary: dict[str, Any] = {
+        "target_year": plan["target"]["target_year"],
+        "target_scope12_tco2e": plan["target"]["target_scope12_tco2e"],
+        "roadmap_status": plan["roadmap"]["status"],
+        "roadmap_npv_cny": plan["roadmap"]["cost_cny"],
+        "levers": sorted(plan["roadmap"]["deploy"]),
+    }
+    summary: dict[str, Any] = {
         "park": park.id,
         "database": mask_url(url),
         "rows_imported": sum(r.rows for r in imported),
@@ -96,13 +103,7 @@ def demo(
             }
             for r in results
         ],
-        "plan": {
-            "target_year": plan["target"]["target_year"],
-            "target_scope12_tco2e": plan["target"]["target_scope12_tco2e"],
-            "roadmap_status": plan["roadmap"]["status"],
-            "roadmap_npv_cny": plan["roadmap"]["cost_cny"],
-            "levers": sorted(plan["roadmap"]["deploy"]),
-        },
+        "plan": plan_summary,
         "reports": {k: str(v) for k, v in files.items()},
     }
     if as_json:
@@ -139,7 +140,7 @@ def demo(
             ),
         )
     console.print(table)
-    p = summary["plan"]
+    p = plan_summary
     console.print(
         f"1.5 °C target: {p['target_scope12_tco2e']:,.0f} tCO2e (scopes 1+2) in {p['target_year']}; "
         f"roadmap {p['roadmap_status']} with {len(p['levers'])} levers, "
