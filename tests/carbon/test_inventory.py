@@ -422,3 +422,46 @@ def test_gwp_set_changes_only_non_co2_gases(qty: list[float]) -> None:
         )
         assert diff == pytest.approx(non_co2, abs=1e-6)
         assert results[g]["by_gas_t"] == pytest.approx(results["AR6"]["by_gas_t"])
+
+
+def test_park_factor_file_overrides_by_id(tmp_path: Any) -> None:
+    # a park with a supplier-specific carton factor (its own LCA) instead of the guide's 1.14 t/t
+    (tmp_path / "my-factors.csv").write_text(
+        "id,kind,factor_set,region,year,gas,value,unit,source,licence\n"
+        "guide/material.carton/CN/2014,material.carton,guide,CN,2014,CO2e,900,t,"
+        "supplier EPD 2023,proprietary\n",
+        encoding="utf-8",
+    )
+    park = park_from_dict(
+        {
+            "park": {
+                "id": "p",
+                "name": "P",
+                "region": "湖北",
+                "base_year": 2022,
+                "factors_file": "my-factors.csv",
+            }
+        },
+        base_dir=tmp_path,
+    )
+    rows = [{"kind": "material.carton", "quantity": 10, "unit": "t", "period": "2022"}]
+    result = run(park, rows)
+    assert result["by_category"]["3.1"] == pytest.approx(10 * 900 / 1000)
+    (line,) = result["lines"]
+    assert line["factor_source"] == "supplier EPD 2023"
+    assert run(make_park(), rows)["by_category"]["3.1"] == pytest.approx(10 * 1140 / 1000)
+
+
+def test_bad_park_factor_file_names_file_and_row(tmp_path: Any) -> None:
+    (tmp_path / "f.csv").write_text(
+        "id,kind,factor_set,region,year,gas,value,unit,source,licence\n"
+        "x,material.carton,guide,CN,2014,CO2e,not-a-number,t,s,l\n",
+        encoding="utf-8",
+    )
+    park = park_from_dict(
+        {"park": {"id": "p", "name": "P", "base_year": 2022, "factors_file": "f.csv"}},
+        base_dir=tmp_path,
+    )
+    with pytest.raises(InputError) as info:
+        run(park, [{"kind": "material.carton", "quantity": 1, "unit": "t", "period": "2022"}])
+    assert "f.csv" in str(info.value) and info.value.column == "value"
