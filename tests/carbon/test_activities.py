@@ -186,3 +186,34 @@ def test_inline_rows_and_round_trip() -> None:
 
 def test_unit_error_is_input_error() -> None:
     assert issubclass(UnitError, InputError)
+
+
+def test_write_activities_round_trips_exactly(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from parkzero.carbon.activities import write_activities
+    from parkzero.carbon.models import Activity
+
+    acts = [
+        Activity(
+            "electricity.grid",
+            1_234_567.891234,
+            "kWh",
+            dt.date(2024, 1, 1),
+            dt.date(2024, 1, 31),
+            zone="sorting",
+            source_id="EM-01",
+            quality="calculated",
+        ),
+        Activity(
+            "freight.road.hgv",
+            0.1 + 0.2,
+            "t*km",
+            dt.date(2024, 2, 1),
+            dt.date(2024, 2, 29),
+            category="3.9",
+        ),
+    ]
+    path = tmp_path / "out.csv"
+    assert write_activities(acts, path) == 2
+    assert frame_to_activities(read_activity_csv(path, zones=ZONES)) == acts

@@ -45,6 +45,7 @@ __all__ = [
     "frame_to_activities",
     "read_activity_csv",
     "validate_frame",
+    "write_activities",
 ]
 
 ACTIVITY_COLUMNS = (
@@ -376,9 +377,24 @@ def _empty_frame() -> pd.DataFrame:
     return frame
 
 
-def write_activity_csv(frame: pd.DataFrame, path: str | Path) -> None:  # pragma: no cover - helper
-    """Write activities in the documented CSV shape (start/end as dates)."""
-    out = frame[list(ACTIVITY_COLUMNS)].copy()
-    out["start"] = out["start"].dt.strftime("%Y-%m-%d")
-    out["end"] = out["end"].dt.strftime("%Y-%m-%d")
-    out.to_csv(path, index=False, quoting=csv.QUOTE_MINIMAL)
+def write_activities(activities: Iterable[Activity], path: str | Path) -> int:
+    """Write activities as an activity CSV that :func:`read_activity_csv` reads back exactly.
+
+    Quantities are written with full float precision [unit]; dates as ``YYYY-MM-DD``.
+
+    Returns
+    -------
+    int
+        Rows written [-].
+    """
+    count = 0
+    with Path(path).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ACTIVITY_COLUMNS)
+        for act in activities:
+            row = [getattr(act, col) for col in ACTIVITY_COLUMNS]
+            writer.writerow(
+                ["" if v is None else repr(v) if isinstance(v, float) else str(v) for v in row]
+            )
+            count += 1
+    return count

@@ -8,7 +8,6 @@ after every batch. Bad input exits with code 2.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import sys
@@ -18,6 +17,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from parkzero.carbon.activities import write_activities
 from parkzero.cli._common import console, handle_errors, print_json
 from parkzero.cli.ledger import DEFAULT_LOG, JsonOption, KeyOption, LogOption
 from parkzero.errors import ConfigError, InputError
@@ -266,35 +266,7 @@ def rollup_command(
     rolled = rollup(intervals, meters, freq, tz)
     acts = to_activities(rollup(intervals, meters, "month", tz)) if activities is not None else []
     if activities is not None:
-        with activities.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(
-                [
-                    "kind",
-                    "quantity",
-                    "unit",
-                    "start",
-                    "end",
-                    "zone",
-                    "tenant",
-                    "source_id",
-                    "quality",
-                ]
-            )
-            for a in acts:
-                writer.writerow(
-                    [
-                        a.kind,
-                        f"{a.quantity:.6g}",
-                        a.unit,
-                        a.start,
-                        a.end,
-                        a.zone or "",
-                        a.tenant or "",
-                        a.source_id or "",
-                        a.quality,
-                    ]
-                )
+        write_activities(acts, activities)
     shown = {
         "15min": "%Y-%m-%d %H:%M",
         "hour": "%Y-%m-%d %H:%M",

@@ -48,8 +48,8 @@ from parkzero.monitoring.readings import (
 )
 from parkzero.monitoring.registry import MeterSpec
 from parkzero.monitoring.tables import Alert, Meter, Reading, ReadingReject
-from parkzero.store import models as db
 from parkzero.store.models import utcnow
+from parkzero.store.service import _park_row
 from parkzero.store.session import make_sessionmaker
 
 __all__ = [
@@ -148,17 +148,6 @@ class IngestResult:
 
 # --------------------------------------------------------------------------------------------
 # meters
-
-
-def _park_row(session: Session, park_id: str) -> db.Park:
-    row = session.get(db.Park, park_id)
-    if row is None:
-        raise InputError(
-            f'park "{park_id}" is not in the store; import its park file first '
-            "(`parkzero db import PARK.yaml`)",
-            column="park",
-        )
-    return row
 
 
 def _enrolment(park_id: str, spec: MeterSpec) -> bytes:
