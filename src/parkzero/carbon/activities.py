@@ -377,6 +377,16 @@ def _empty_frame() -> pd.DataFrame:
     return frame
 
 
+def _cell(value: object) -> str:
+    """Text of one CSV cell: shortest exact float (no trailing .0), '' for None."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
+    return str(value)
+
+
 def write_activities(activities: Iterable[Activity], path: str | Path) -> int:
     """Write activities as an activity CSV that :func:`read_activity_csv` reads back exactly.
 
@@ -393,8 +403,6 @@ def write_activities(activities: Iterable[Activity], path: str | Path) -> int:
         writer.writerow(ACTIVITY_COLUMNS)
         for act in activities:
             row = [getattr(act, col) for col in ACTIVITY_COLUMNS]
-            writer.writerow(
-                ["" if v is None else repr(v) if isinstance(v, float) else str(v) for v in row]
-            )
+            writer.writerow([_cell(v) for v in row])
             count += 1
     return count
