@@ -1,0 +1,36 @@
+"""Shipment footprints per ISO 14083:2023 and the GLEC Framework v3.
+
+Transport chain elements (:mod:`parkzero.logistics.chain`), hub operations
+(:mod:`parkzero.logistics.hubs`) and the allocation of trip emissions to shipments
+(:mod:`parkzero.logistics.allocation`). Every figure is in kilograms of CO2e [kgCO2e] and
+comes from factors in parkzero's data files: the GLEC energy-carrier and hub tables shipped in
+``parkzero/data/glec_*.csv`` and the activity factors of :mod:`parkzero.carbon.factors`.
+"""
+
+from __future__ import annotations
+
+from parkzero.logistics.allocation import ALLOCATION_METHODS, shipment_footprints
+from parkzero.logistics.chain import (
+    adjusted_distance,
+    distance_based,
+    fuel_based,
+    refrigerant_leakage,
+)
+from parkzero.logistics.hubs import hub_default_intensity, hub_emissions, measured_hub_intensity
+from parkzero.logistics.models import MODES, ChainEmissions, EnergyCarrier, HubIntensity
+
+__all__ = [
+    "ALLOCATION_METHODS",
+    "MODES",
+    "ChainEmissions",
+    "EnergyCarrier",
+    "HubIntensity",
+    "adjusted_distance",
+    "distance_based",
+    "fuel_based",
+    "hub_default_intensity",
+    "hub_emissions",
+    "measured_hub_intensity",
+    "refrigerant_leakage",
+    "shipment_footprints",
+]

@@ -1,0 +1,145 @@
+"""Value types of the logistics package: emissions of a transport chain element, energy
+carriers and hub intensities.
+
+All emissions are in kilograms of CO2-equivalent [kgCO2e].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["MODES", "ROAD_CLASSES", "ChainEmissions", "EnergyCarrier", "HubIntensity"]
+
+#: Transport modes of ISO 14083 covered here, each mapped to its activity kind in the factor
+#: catalogue (``parkzero/data/activity_types.csv``) for distance-based calculation [-].
+MODES: dict[str, str] = {
+    "rail": "freight.rail",
+    "air": "freight.air",
+    "sea": "freight.sea",
+    "inland_waterway": "freight.waterway",
+}
+
+#: Road vehicle classes by gross vehicle weight and their activity kinds: ``lgv`` light goods
+#: vehicle (gross weight up to 3.5 t), ``hgv`` medium/heavy goods vehicle [-].
+ROAD_CLASSES: dict[str, str] = {
+    "lgv": "freight.road.lgv",
+    "hgv": "freight.road.hgv",
+}
+
+
+@dataclass(frozen=True)
+class ChainEmissions:
+    """Emissions of one transport chain element (a trip, a leg) or one hub operation.
+
+    Parameters
+    ----------
+    wtw_kgco2e : float
+        Well-to-wheel emissions [kgCO2e].
+    ttw_kgco2e : float or None
+        Tank-to-wheel emissions [kgCO2e]; None when the factor used does not split the
+        boundary (distance-based factors published as one CO2e value).
+    tkm : float
+        Transport activity: mass × distance, 0 when not applicable [t·km].
+    distance_km : float
+        Distance used after any distance adjustment factor [km].
+    factor_ids : tuple of str
+        Ids of every factor or data row used, for the audit trail [-].
+    notes : tuple of str
+        Fallbacks and assumptions applied [-].
+    """
+
+    wtw_kgco2e: float
+    ttw_kgco2e: float | None
+    tkm: float = 0.0
+    distance_km: float = 0.0
+    factor_ids: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def wtt_kgco2e(self) -> float | None:
+        """Well-to-tank part, WTW − TTW [kgCO2e]; None when TTW is unknown."""
+        return None if self.ttw_kgco2e is None else self.wtw_kgco2e - self.ttw_kgco2e
+
+    @property
+    def kgco2e_per_tkm(self) -> float | None:
+        """WTW emission intensity [kgCO2e/(t·km)]; None when no t·km."""
+        return self.wtw_kgco2e / self.tkm if self.tkm else None
+
+    def __add__(self, other: ChainEmissions) -> ChainEmissions:
+        """Sum of two elements; TTW is None if either is unknown [kgCO2e]."""
+        ttw = (
+            None
+            if self.ttw_kgco2e is None or other.ttw_kgco2e is None
+            else self.ttw_kgco2e + other.ttw_kgco2e
+        )
+        return ChainEmissions(
+            wtw_kgco2e=self.wtw_kgco2e + other.wtw_kgco2e,
+            ttw_kgco2e=ttw,
+            tkm=self.tkm + other.tkm,
+            distance_km=max(self.distance_km, other.distance_km),
+            factor_ids=self.factor_ids + other.factor_ids,
+            notes=self.notes + other.notes,
+        )
+
+
+@dataclass(frozen=True)
+class EnergyCarrier:
+    """One GLEC energy carrier row.
+
+    Parameters
+    ----------
+    carrier : str
+        Short id, e.g. ``"diesel"``, ``"electricity"`` [-].
+    region : str
+        GLEC region of the row, ``"Europe"`` or ``"North America"`` [-].
+    name : str
+        Name as published [-].
+    lhv_mj_per_kg : float or None
+        Lower heating value [MJ/kg].
+    density_kg_per_l : float or None
+        Density [kg/L].
+    ttw_g_per_mj, wtw_g_per_mj : float
+        Tank-to-wheel and well-to-wheel factors per energy [gCO2e/MJ].
+    ttw_kg_per_kg, wtw_kg_per_kg : float or None
+        Tank-to-wheel and well-to-wheel factors per mass [kgCO2e/kg].
+    source, licence, status : str
+        Provenance of the row [-].
+    """
+
+    carrier: str
+    region: str
+    name: str
+    lhv_mj_per_kg: float | None
+    density_kg_per_l: float | None
+    ttw_g_per_mj: float
+    wtw_g_per_mj: float
+    ttw_kg_per_kg: float | None
+    wtw_kg_per_kg: float | None
+    source: str
+    licence: str
+    status: str
+
+    @property
+    def id(self) -> str:
+        """Audit id of the row, e.g. ``"glec-v3/energy/Europe/diesel"`` [-]."""
+        return f"glec-v3/energy/{self.region}/{self.carrier}"
+
+
+@dataclass(frozen=True)
+class HubIntensity:
+    """Emission intensity of a hub operation.
+
+    Parameters
+    ----------
+    wtw_kgco2e_per_unit : float
+        Well-to-wheel intensity [kgCO2e per `unit`].
+    unit : str
+        ``"t"`` (tonne handled) or ``"container"`` [-].
+    source : str
+        ``"glec-v3/hub/<category>/<temperature>"`` for a default, ``"measured/<park>/<zone>"``
+        for the park's own intensity [-].
+    """
+
+    wtw_kgco2e_per_unit: float
+    unit: str
+    source: str
