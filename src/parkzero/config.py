@@ -4,7 +4,7 @@
 variable                   meaning                                 default
 =========================  ======================================  ================================
 PARKZERO_DATABASE_URL      SQLAlchemy URL of the store             ``sqlite:///parkzero.db`` (cwd)
-PARKZERO_DATA_DIR          extra reference data (user factors)     none
+PARKZERO_DATA_DIR          folder with an own ``factors.csv``      none
 PARKZERO_OUT_DIR           where reports are written               ``out``
 PARKZERO_TIMEZONE          time zone for display                   ``Asia/Shanghai``
 PARKZERO_LEDGER_ORIGIN     name of the transparency log            ``parkzero.local/ledger``

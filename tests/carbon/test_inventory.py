@@ -465,3 +465,15 @@ def test_bad_park_factor_file_names_file_and_row(tmp_path: Any) -> None:
     with pytest.raises(InputError) as info:
         run(park, [{"kind": "material.carton", "quantity": 1, "unit": "t", "period": "2022"}])
     assert "f.csv" in str(info.value) and info.value.column == "value"
+
+
+def test_data_dir_factors_apply_to_every_park(tmp_path: Any, monkeypatch: Any) -> None:
+    (tmp_path / "factors.csv").write_text(
+        "id,kind,factor_set,region,year,gas,value,unit,source,licence\n"
+        "guide/material.carton/CN/2014,material.carton,guide,CN,2014,CO2e,1000,t,"
+        "group-wide carton factor,internal\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PARKZERO_DATA_DIR", str(tmp_path))
+    rows = [{"kind": "material.carton", "quantity": 2, "unit": "t", "period": "2022"}]
+    assert run(make_park(), rows)["by_category"]["3.1"] == pytest.approx(2.0)

@@ -45,6 +45,7 @@ from parkzero.carbon.activities import activities_frame, read_activity_csv
 from parkzero.carbon.catalogue import catalogue, category_label
 from parkzero.carbon.factors import FACTOR_SET_PRESETS, Factor, FactorLibrary
 from parkzero.carbon.park import Instrument, Park
+from parkzero.config import settings
 from parkzero.errors import ConfigError, InputError, ParkzeroError, UnitError
 from parkzero.units import conversion_factor
 
@@ -77,8 +78,15 @@ def park_factor_sets(park: Park) -> tuple[str, ...]:
 
 
 def park_library(park: Park, library: FactorLibrary | None = None) -> FactorLibrary:
-    """The factor library a park uses: the packaged one plus the park's own factor file."""
+    """The factor library a park uses.
+
+    The packaged library, then ``factors.csv`` in ``PARKZERO_DATA_DIR`` (an organisation's own
+    factors), then the park's ``factors_file``; later files override earlier ones by id.
+    """
     lib = library or FactorLibrary.default()
+    data_dir = settings().data_dir
+    if data_dir is not None and (data_dir / "factors.csv").is_file():
+        lib = lib.with_user_file(data_dir / "factors.csv")
     if park.factors_file is not None:
         lib = lib.with_user_file(park.base_dir / park.factors_file)
     return lib
