@@ -53,8 +53,10 @@ __all__ = [
     "GAS_GROUPS",
     "InventoryResult",
     "compute_inventory",
+    "inventory_years",
     "load_park_activities",
     "park_factor_sets",
+    "park_library",
 ]
 
 GAS_GROUPS = ("CO2", "CH4", "N2O", "HFCs", "PFCs", "SF6", "NF3")
