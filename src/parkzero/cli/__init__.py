@@ -50,3 +50,6 @@ app.add_typer(_monitor.app, name="monitor")
 from parkzero.cli import route as _route  # noqa: E402
 
 app.add_typer(_route.app, name="route")
+from parkzero.cli import shipments as _shipments  # noqa: E402
+
+app.add_typer(_shipments.app, name="shipments")

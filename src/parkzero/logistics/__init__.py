@@ -1,9 +1,10 @@
 """Shipment footprints per ISO 14083:2023 and the GLEC Framework v3.
 
 Transport chain elements (:mod:`parkzero.logistics.chain`), hub operations
-(:mod:`parkzero.logistics.hubs`) and the allocation of trip emissions to shipments
-(:mod:`parkzero.logistics.allocation`). Every figure is in kilograms of CO2e [kgCO2e] and
-comes from factors in parkzero's data files: the GLEC energy-carrier and hub tables shipped in
+(:mod:`parkzero.logistics.hubs`), the allocation of trip emissions to shipments
+(:mod:`parkzero.logistics.allocation`), the batch pipeline from files to Parquet
+(:mod:`parkzero.logistics.pipeline`) and the iLEAP-shaped JSON export
+(:mod:`parkzero.logistics.export`). Every figure is in kilograms of CO2e [kgCO2e] and comes from factors in parkzero's data files: the GLEC energy-carrier and hub tables shipped in
 ``parkzero/data/glec_*.csv`` and the activity factors of :mod:`parkzero.carbon.factors`.
 """
 
@@ -16,8 +17,16 @@ from parkzero.logistics.chain import (
     fuel_based,
     refrigerant_leakage,
 )
+from parkzero.logistics.export import shipment_footprint_json
 from parkzero.logistics.hubs import hub_default_intensity, hub_emissions, measured_hub_intensity
 from parkzero.logistics.models import MODES, ChainEmissions, EnergyCarrier, HubIntensity
+from parkzero.logistics.pipeline import (
+    PipelineResult,
+    compute_footprints,
+    read_table,
+    run_pipeline,
+    summarize,
+)
 
 __all__ = [
     "ALLOCATION_METHODS",
@@ -25,12 +34,18 @@ __all__ = [
     "ChainEmissions",
     "EnergyCarrier",
     "HubIntensity",
+    "PipelineResult",
     "adjusted_distance",
+    "compute_footprints",
     "distance_based",
     "fuel_based",
     "hub_default_intensity",
     "hub_emissions",
     "measured_hub_intensity",
+    "read_table",
     "refrigerant_leakage",
+    "run_pipeline",
+    "shipment_footprint_json",
     "shipment_footprints",
+    "summarize",
 ]

@@ -1,0 +1,121 @@
+"""Shipment pipeline speed: N generated shipments x 3 legs through the DuckDB engine.
+
+Generates a shipments and a legs Parquet file (leg 1: road HGV on a trip shared by 20
+shipments; leg 2: rail or sea; leg 3: road LGV, refrigerated for one shipment in ten; a hub
+operation for half of the shipments), runs :func:`parkzero.logistics.pipeline.run_pipeline` end
+to end (read, validate, allocate on DuckDB, write Parquet) and prints shipment-legs per second.
+On a sample it runs the same pipeline with the pandas engine and with DuckDB, checks that the
+totals agree to 1e-9 relative and prints the ratio. Spark runs only when pyspark is installed
+(the ``spark`` extra); otherwise the output says it was not run.
+
+Run: ``.venv/bin/python benchmarks/shipments.py [--shipments N] [--sample M]``
+(default N = 10,000,000).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from parkzero.logistics.pipeline import run_pipeline
+
+LEGS_PER_SHIPMENT = 3
+
+
+def generate(n: int, folder: Path, seed: int = 14083) -> tuple[Path, Path]:
+    """Write `n` shipments and 3 n legs as Parquet into `folder`; return the two paths."""
+    rng = np.random.default_rng(seed)
+    ids = pd.Series(np.arange(n)).astype(str).radd("S")
+    days = rng.integers(0, 365, n)
+    dates = (np.datetime64("2024-01-01") + days).astype("datetime64[D]").astype(str)
+    hub = np.where(rng.random(n) < 0.5, "warehouse", None)
+    shipments = pd.DataFrame(
+        {
+            "shipment_id": ids,
+            "customer_id": pd.Series(rng.integers(0, 1000, n)).astype(str).radd("C"),
+            "ship_date": dates,
+            "mass_t": rng.uniform(0.1, 20.0, n).round(3),
+            "hub_category": hub,
+        }
+    )
+    trip = pd.Series(np.arange(n) // 20).astype(str).radd("T")
+    second = np.where(rng.random(n) < 0.7, "rail", "sea")
+    reefer = rng.random(n) < 0.1
+    legs = pd.DataFrame(
+        {
+            "shipment_id": np.concatenate([ids.to_numpy()] * 3),
+            "leg_no": np.repeat(np.arange(1, 4), n),
+            "mode": np.concatenate([np.full(n, "road"), second, np.full(n, "road")]),
+            "vehicle_class": np.concatenate(
+                [np.full(n, "hgv"), np.full(n, None), np.full(n, "lgv")]
+            ),
+            "refrigerated": np.concatenate([np.zeros(2 * n, dtype=bool), reefer]),
+            "distance_km": np.concatenate(
+                [
+                    rng.uniform(50, 800, n).round(1),
+                    rng.uniform(200, 3000, n).round(1),
+                    rng.uniform(5, 60, n).round(1),
+                ]
+            ),
+            "trip_id": np.concatenate([trip.to_numpy(), np.full(2 * n, None)]),
+        }
+    )
+    s_path, l_path = folder / f"shipments-{n}.parquet", folder / f"legs-{n}.parquet"
+    shipments.to_parquet(s_path, index=False)
+    legs.to_parquet(l_path, index=False)
+    return s_path, l_path
+
+
+def timed(s: Path, g: Path, out: Path, engine: str) -> tuple[float, dict[str, object]]:
+    t0 = time.perf_counter()
+    summary = run_pipeline(s, g, out, engine=engine)
+    return time.perf_counter() - t0, summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shipments", type=int, default=10_000_000)
+    parser.add_argument("--sample", type=int, default=200_000)
+    args = parser.parse_args()
+    n, m = args.shipments, min(args.sample, args.shipments)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        t0 = time.perf_counter()
+        s, g = generate(n, folder)
+        gen = time.perf_counter() - t0
+        secs, summary = timed(s, g, folder / "out.parquet", "duckdb")
+        ss, sg = generate(m, folder, seed=7)
+        t_duck, a = timed(ss, sg, folder / "a.parquet", "duckdb")
+        t_pd, b = timed(ss, sg, folder / "b.parquet", "pandas")
+        total_a, total_b = float(a["total_kgco2e"]), float(b["total_kgco2e"])  # type: ignore[arg-type]
+        assert abs(total_a - total_b) <= 1e-9 * abs(total_b), (total_a, total_b)
+    legs = n * LEGS_PER_SHIPMENT
+    print(
+        f"shipments benchmark ({n:,} shipments x {LEGS_PER_SHIPMENT} legs, generation {gen:.1f} s)"
+    )
+    print("| run | shipments | shipment-legs | time [s] | shipment-legs/s |")
+    print("|---|---:|---:|---:|---:|")
+    print(f"| duckdb, full | {n:,} | {legs:,} | {secs:.2f} | {legs / secs:,.0f} |")
+    ml = m * LEGS_PER_SHIPMENT
+    print(f"| duckdb, sample | {m:,} | {ml:,} | {t_duck:.2f} | {ml / t_duck:,.0f} |")
+    print(f"| pandas, sample | {m:,} | {ml:,} | {t_pd:.2f} | {ml / t_pd:,.0f} |")
+    print(f"duckdb / pandas speed ratio on the sample: {t_pd / t_duck:.2f}x")
+    print(
+        f"total {summary['total_kgco2e']:,.1f} kgCO2e over {summary['tkm']:,.0f} t·km "
+        f"({summary['kgco2e_per_tkm']:.5f} kgCO2e/t·km)"
+    )
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        print("Spark: not run (pyspark is not installed; it comes with the 'spark' extra).")
+    else:  # pragma: no cover - the Spark engine is not implemented yet
+        print("Spark: not run (the Spark engine is not implemented yet).")
+
+
+if __name__ == "__main__":
+    main()

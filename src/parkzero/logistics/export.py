@@ -1,0 +1,180 @@
+"""Export a shipment footprint in the iLEAP shape (PACT extension for logistics emissions).
+
+The iLEAP technical specification (SINE Foundation / Smart Freight Centre) extends the PACT
+data model with a ``ShipmentFootprint``: the shipment's mass and its list of transport chain
+elements (``TCE``), each referring to a transport operation category (``TOC``) or a hub
+operation category (``HOC``). :func:`shipment_footprint_json` builds that object from the
+result of the batch pipeline (:func:`parkzero.logistics.pipeline.compute_footprints`). Field
+names follow iLEAP; decimals are JSON strings as in PACT, masses in kg, emissions in kgCO2e,
+distances in km, transport activity in t·km. What is approximated is listed in
+``docs/logistics.md`` (section "iLEAP / PACT export").
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from parkzero.errors import InputError
+from parkzero.logistics.pipeline import PipelineResult
+
+__all__ = ["ILEAP_HUB_TYPES", "ILEAP_MODES", "decimal", "shipment_footprint_json"]
+
+#: parkzero mode → iLEAP ``TransportMode`` [-].
+ILEAP_MODES = {
+    "road": "Road",
+    "rail": "Rail",
+    "air": "Air",
+    "sea": "Sea",
+    "inland_waterway": "InlandWaterway",
+}
+#: GLEC hub category → iLEAP ``HubType`` [-].
+ILEAP_HUB_TYPES = {
+    "transshipment": "Transshipment",
+    "storage_transshipment": "StorageAndTransshipment",
+    "warehouse": "Warehouse",
+    "liquid_bulk_terminal": "LiquidBulkTerminal",
+    "container_terminal": "MaritimeContainerterminal",
+}
+_TEMPERATURE = {"ambient": "ambient", "mixed": "mixed", "temperature-controlled": "refrigerated"}
+
+
+def decimal(value: float, digits: int = 6) -> str:
+    """A PACT decimal: a JSON string without exponent, trailing zeros stripped.
+
+    >>> decimal(1200.0), decimal(0.0421234567), decimal(-0.0)
+    ('1200', '0.042123', '0')
+    """
+    if not math.isfinite(value):
+        raise InputError(f"cannot export a non-finite number ({value})")
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+class _Row:
+    """Attribute access to one record of a DataFrame (values typed as Any)."""
+
+    def __init__(self, record: dict[Any, Any]) -> None:
+        self._record = record
+
+    def __getattr__(self, name: str) -> Any:
+        return self._record[name]
+
+
+def _toc_id(mode: str, vclass: Any, refrigerated: bool) -> str:
+    parts = [mode]
+    if mode == "road" and isinstance(vclass, str) and vclass:
+        parts.append(vclass)
+    if refrigerated:
+        parts.append("reefer")
+    return "toc-" + "-".join(parts)
+
+
+def shipment_footprint_json(result: PipelineResult, shipment_id: str) -> dict[str, Any]:
+    """The iLEAP-shaped footprint of one shipment.
+
+    Parameters
+    ----------
+    result : PipelineResult
+        Output of :func:`parkzero.logistics.pipeline.compute_footprints`.
+    shipment_id : str
+        The shipment [-].
+
+    Returns
+    -------
+    dict
+        ``{"shipmentFootprint": {"shipmentId", "mass", "tces": [...]}, "tocs": [...],
+        "hocs": [...], "totals": {...}}``. Each TCE has ``tceId``, ``prevTceIds``,
+        ``tocId`` or ``hocId``, ``shipmentId``, ``mass`` [kg], ``distance`` (``{"actual":
+        km}``, legs only), ``transportActivity`` [t·km], ``co2eWTW`` [kgCO2e] and, where
+        known, ``co2eTTW`` [kgCO2e].
+
+    Raises
+    ------
+    InputError
+        When `shipment_id` is not in the result.
+    """
+    fp = result.footprints
+    match = fp[fp["shipment_id"].astype(str) == str(shipment_id)]
+    if match.empty:
+        raise InputError(f"shipment {shipment_id} is not in the footprints", column="shipment_id")
+    row: dict[Any, Any] = match.iloc[0].to_dict()
+    legs = result.legs[result.legs["shipment_id"].astype(str) == str(shipment_id)]
+    hubs = result.hubs[result.hubs["shipment_id"].astype(str) == str(shipment_id)]
+    tces: list[dict[str, Any]] = []
+    tocs: dict[str, dict[str, Any]] = {}
+    hocs: dict[str, dict[str, Any]] = {}
+    prev: list[str] = []
+    for leg_row in legs.to_dict("records"):
+        leg = _Row(leg_row)
+        refr = bool(leg.refrigerated)
+        toc = _toc_id(str(leg.mode), leg.vehicle_class, refr)
+        tocs.setdefault(
+            toc,
+            {
+                "tocId": toc,
+                "mode": ILEAP_MODES[str(leg.mode)],
+                "temperatureControl": "refrigerated" if refr else "ambient",
+                "co2eIntensityWTW": decimal(float(leg.kgco2e_per_tkm)),
+                "co2eIntensityThroughput": "tkm",
+                "description": f"default intensity {leg.factor_id}",
+            },
+        )
+        tce_id = f"{shipment_id}-tce-{int(leg.leg_no)}"
+        tces.append(
+            {
+                "tceId": tce_id,
+                "prevTceIds": list(prev),
+                "tocId": toc,
+                "shipmentId": str(shipment_id),
+                "mass": decimal(float(leg.mass_t) * 1000.0),
+                "distance": {"actual": decimal(float(leg.distance_km))},
+                "transportActivity": decimal(float(leg.tkm)),
+                "co2eWTW": decimal(float(leg.tkm) * float(leg.kgco2e_per_tkm)),
+            }
+        )
+        prev = [tce_id]
+    for i, hub_row in enumerate(hubs.to_dict("records"), start=1):
+        hub = _Row(hub_row)
+        measured = str(hub.source) == "measured"
+        hoc = f"hoc-{hub.hub_category}-{hub.hub_temperature}" + ("-measured" if measured else "")
+        hocs.setdefault(
+            hoc,
+            {
+                "hocId": hoc,
+                "hubType": ILEAP_HUB_TYPES.get(str(hub.hub_category), str(hub.hub_category)),
+                "temperatureControl": _TEMPERATURE.get(str(hub.hub_temperature), "mixed"),
+                "co2eIntensityWTW": decimal(float(hub.wtw_kgco2e_per_t)),
+                "co2eIntensityThroughput": "tonnes",
+                "description": "park's measured intensity" if measured else str(hub.source),
+            },
+        )
+        tce_id = f"{shipment_id}-hub-{i}"
+        tces.append(
+            {
+                "tceId": tce_id,
+                "prevTceIds": list(prev),
+                "hocId": hoc,
+                "shipmentId": str(shipment_id),
+                "mass": decimal(float(hub.mass_t) * 1000.0),
+                "co2eWTW": decimal(float(hub.mass_t) * float(hub.wtw_kgco2e_per_t)),
+            }
+        )
+        prev = [tce_id]
+    ttw = row["transport_ttw_kgco2e"]
+    return {
+        "shipmentFootprint": {
+            "shipmentId": str(shipment_id),
+            "mass": decimal(float(row["mass_t"]) * 1000.0),
+            "tces": tces,
+        },
+        "tocs": list(tocs.values()),
+        "hocs": list(hocs.values()),
+        "totals": {
+            "co2eWTW": decimal(float(row["wtw_kgco2e"])),
+            "co2eTTW": None if pd.isna(ttw) else decimal(float(ttw)),
+            "transportActivity": decimal(float(row["tkm"])),
+        },
+    }

@@ -1,0 +1,548 @@
+"""The batch pipeline: shipments + legs files → validated → footprints → Parquet.
+
+Input files are CSV or Parquet (chosen by the file suffix; DuckDB reads both). Schemas, one row
+per shipment and one row per transport leg:
+
+``shipments``
+    ``shipment_id`` (text, unique), ``customer_id`` (text), ``ship_date`` (``YYYY-MM-DD``),
+    ``mass_t`` [t, ≥ 0]; optional ``hub_category`` and ``hub_temperature`` (a GLEC hub
+    category, see :func:`parkzero.logistics.hub_default_intensity`; empty = no hub operation)
+    and ``hub_kgco2e_per_t`` [kgCO2e/t] — the park's measured intensity, used in place of the
+    default when given.
+``legs``
+    ``shipment_id``, ``leg_no`` (1, 2, … without gaps), ``mode`` (``road``, ``rail``, ``air``,
+    ``sea``, ``inland_waterway``), ``distance_km`` [km, ≥ 0]; optional ``vehicle_class``
+    (road: ``lgv`` / ``hgv``, default ``hgv``), ``refrigerated`` (true/false) and ``trip_id``
+    (legs sharing a trip id are one vehicle trip, whose emissions are shared by t·km; empty =
+    the leg is its own trip).
+
+Leg emissions are distance-based (mass × distance × the mode's default intensity from the
+factor library, WTW); a shipment's footprint is the allocation of
+:func:`parkzero.logistics.shipment_footprints` run on DuckDB (``engine="duckdb"``) plus its hub
+operation. Every bad row is reported in one :class:`~parkzero.errors.InputError`; the output is
+written to a temporary file and renamed, so a run leaves a complete output or none.
+
+>>> sorted(LEG_COLUMNS)
+['distance_km', 'leg_no', 'mode', 'shipment_id']
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from parkzero.errors import ConfigError, InputError
+from parkzero.logistics.allocation import shipment_footprints
+from parkzero.logistics.chain import distance_based
+from parkzero.logistics.hubs import hub_default_intensity
+from parkzero.logistics.models import MODES, ROAD_CLASSES
+
+__all__ = [
+    "ENGINES",
+    "LEG_COLUMNS",
+    "OUTPUT_COLUMNS",
+    "SHIPMENT_COLUMNS",
+    "PipelineResult",
+    "compute_footprints",
+    "read_table",
+    "run_pipeline",
+    "summarize",
+    "write_parquet_atomic",
+]
+
+#: Engines accepted by the pipeline [-]; ``spark`` needs the ``spark`` extra.
+ENGINES = ("duckdb", "pandas", "spark")
+#: Required columns of the shipments file [-].
+SHIPMENT_COLUMNS = ("shipment_id", "customer_id", "ship_date", "mass_t")
+#: Required columns of the legs file [-].
+LEG_COLUMNS = ("shipment_id", "leg_no", "mode", "distance_km")
+#: Columns of the Parquet output, in order [-].
+OUTPUT_COLUMNS = (
+    "shipment_id",
+    "customer_id",
+    "ship_date",
+    "mass_t",
+    "legs",
+    "tkm",
+    "transport_wtw_kgco2e",
+    "transport_ttw_kgco2e",
+    "hub_wtw_kgco2e",
+    "wtw_kgco2e",
+)
+_ALL_MODES = ("road", *MODES)
+_MAX_REPORTED = 20
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    """Footprints of a batch.
+
+    Parameters
+    ----------
+    footprints : DataFrame
+        One row per shipment, columns :data:`OUTPUT_COLUMNS` (tkm [t·km], emissions [kgCO2e]).
+    legs : DataFrame
+        One row per leg: ``shipment_id, leg_no, trip_id, mode, vehicle_class, refrigerated,
+        distance_km [km], tkm [t·km], kgco2e_per_tkm [kgCO2e/(t·km)], factor_id``.
+    hubs : DataFrame
+        One row per hub operation: ``shipment_id, hub_category, hub_temperature, mass_t [t],
+        wtw_kgco2e_per_t [kgCO2e/t], source``.
+    """
+
+    footprints: pd.DataFrame
+    legs: pd.DataFrame
+    hubs: pd.DataFrame
+
+
+def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read a CSV or Parquet file with DuckDB; CSV columns are read as text.
+
+    Parameters
+    ----------
+    path : path
+        ``.csv`` or ``.parquet`` file [-].
+
+    Returns
+    -------
+    DataFrame
+        Rows in file order.
+    """
+    import duckdb
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("file not found", source=str(p))
+    suffix = p.suffix.lower()
+    con = duckdb.connect()
+    try:
+        if suffix == ".parquet":
+            rel = con.execute("SELECT * FROM read_parquet(?)", [str(p)])
+        elif suffix in (".csv", ".txt"):
+            rel = con.execute(
+                "SELECT * FROM read_csv(?, header = true, all_varchar = true)", [str(p)]
+            )
+        else:
+            raise InputError(
+                f'unknown file type "{p.suffix}" (expected .csv or .parquet)', source=str(p)
+            )
+        frame: pd.DataFrame = rel.df()
+    except duckdb.Error as exc:
+        raise InputError(f"cannot read: {exc}", source=str(p)) from None
+    finally:
+        con.close()
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def _rows(mask: Any) -> np.ndarray:
+    # Spreadsheet row of each data row: the header is row 1.
+    return np.flatnonzero(np.asarray(mask, dtype=bool))[:_MAX_REPORTED] + 2
+
+
+def _text(series: pd.Series) -> pd.Series:
+    # Stripped text as plain Python objects (hash-based isin/groupby stay fast), None if blank.
+    s = series.astype("string").str.strip()
+    s = s.mask(s == "")
+    return s.astype(object).where(s.notna(), None)
+
+
+def _number(
+    frame: pd.DataFrame, source: str, column: str, problems: list[str], optional: bool = False
+) -> np.ndarray:
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    blank = frame[column].isna().to_numpy() | (_text(frame[column]).isna().to_numpy())
+    bad = ~np.isfinite(values) & ~(blank if optional else np.zeros(len(values), dtype=bool))
+    problems += [f'{source} row {r}, column "{column}": not a number' for r in _rows(bad)]
+    neg = values < 0
+    problems += [
+        f'{source} row {r}, column "{column}": negative (expected ≥ 0)' for r in _rows(neg)
+    ]
+    return values
+
+
+def _require(frame: pd.DataFrame, source: str, columns: tuple[str, ...]) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(missing)} (expected {', '.join(columns)})",
+            source=source,
+            column=missing[0],
+        )
+
+
+def _truthy(series: pd.Series) -> np.ndarray:
+    s = series.astype("string").str.strip().str.lower()
+    return s.isin(["1", "true", "yes", "y", "t"]).fillna(False).to_numpy(dtype=bool)
+
+
+def _validate(
+    shipments: pd.DataFrame, legs: pd.DataFrame, ssrc: str, lsrc: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    _require(shipments, ssrc, SHIPMENT_COLUMNS)
+    _require(legs, lsrc, LEG_COLUMNS)
+    problems: list[str] = []
+    s = pd.DataFrame({"shipment_id": _text(shipments["shipment_id"])})
+    s["customer_id"] = _text(shipments["customer_id"])
+    s["mass_t"] = _number(shipments, ssrc, "mass_t", problems)
+    dates = pd.to_datetime(_text(shipments["ship_date"]), errors="coerce", format="%Y-%m-%d")
+    s["ship_date"] = dates.dt.date
+    problems += [
+        f'{ssrc} row {r}, column "shipment_id": missing' for r in _rows(s["shipment_id"].isna())
+    ]
+    problems += [
+        f'{ssrc} row {r}, column "shipment_id": duplicated'
+        for r in _rows((s["shipment_id"].duplicated() & s["shipment_id"].notna()).to_numpy())
+    ]
+    problems += [
+        f'{ssrc} row {r}, column "customer_id": missing' for r in _rows(s["customer_id"].isna())
+    ]
+    problems += [
+        f'{ssrc} row {r}, column "ship_date": not a date (expected YYYY-MM-DD)'
+        for r in _rows(dates.isna().to_numpy())
+    ]
+    cat = (
+        _text(shipments["hub_category"])
+        if "hub_category" in shipments
+        else pd.Series(pd.NA, index=s.index, dtype="string")
+    )
+    temp = (
+        _text(shipments["hub_temperature"]).fillna("ambient")
+        if "hub_temperature" in shipments
+        else pd.Series("ambient", index=s.index, dtype="string")
+    )
+    measured = (
+        _number(shipments, ssrc, "hub_kgco2e_per_t", problems, optional=True)
+        if "hub_kgco2e_per_t" in shipments
+        else np.full(len(s), np.nan)
+    )
+    s["hub_category"], s["hub_temperature"], s["hub_kgco2e_per_t"] = cat, temp, measured
+    has_hub = cat.notna().to_numpy(dtype=bool)
+    pairs = cat.astype(str) + "|" + temp.astype(str)
+    for pair in pd.unique(pairs[has_hub]):
+        c, t = str(pair).split("|", 1)
+        try:
+            hub_default_intensity(c, t)
+        except InputError as exc:
+            problems += [
+                f'{ssrc} row {r}, column "{exc.column}": {exc.message}'
+                for r in _rows(has_hub & (pairs == pair).to_numpy(dtype=bool))
+            ]
+
+    g = pd.DataFrame({"shipment_id": _text(legs["shipment_id"])})
+    leg_no = _number(legs, lsrc, "leg_no", problems)
+    g["leg_no"] = leg_no
+    g["mode"] = _text(legs["mode"]).str.lower()
+    g["distance_km"] = _number(legs, lsrc, "distance_km", problems)
+    vclass = (
+        _text(legs["vehicle_class"]).str.lower()
+        if "vehicle_class" in legs
+        else pd.Series(pd.NA, index=g.index, dtype="string")
+    )
+    g["vehicle_class"] = vclass.where(g["mode"] != "road", vclass.fillna("hgv"))
+    g["refrigerated"] = _truthy(legs["refrigerated"]) if "refrigerated" in legs else False
+    g["trip_id"] = _text(legs["trip_id"]) if "trip_id" in legs else pd.NA
+    bad_mode = ~g["mode"].isin(_ALL_MODES).fillna(False).to_numpy(dtype=bool)
+    problems += [
+        f'{lsrc} row {r}, column "mode": unknown mode "{legs["mode"].iloc[r - 2]}" '
+        f"(expected one of {', '.join(_ALL_MODES)})"
+        for r in _rows(bad_mode)
+    ]
+    bad_class = (g["mode"] == "road").fillna(False).to_numpy(dtype=bool) & ~g["vehicle_class"].isin(
+        ROAD_CLASSES
+    ).fillna(False).to_numpy(dtype=bool)
+    problems += [
+        f'{lsrc} row {r}, column "vehicle_class": unknown (expected one of '
+        f"{', '.join(ROAD_CLASSES)})"
+        for r in _rows(bad_class)
+    ]
+    bad_int = np.isfinite(leg_no) & ((leg_no < 1) | (leg_no != np.floor(leg_no)))
+    problems += [
+        f'{lsrc} row {r}, column "leg_no": expected a whole number ≥ 1' for r in _rows(bad_int)
+    ]
+    unknown = ~g["shipment_id"].isin(s["shipment_id"].dropna()).fillna(False).to_numpy(bool)
+    problems += [
+        f'{lsrc} row {r}, column "shipment_id": leg of a shipment missing from {ssrc}'
+        for r in _rows(unknown)
+    ]
+    problems += [
+        f'{lsrc} row {r}, column "leg_no": leg {int(leg_no[r - 2])} is duplicated'
+        for r in _rows(g.duplicated(["shipment_id", "leg_no"]).to_numpy() & np.isfinite(leg_no))
+    ]
+    no_legs = ~s["shipment_id"].isin(g["shipment_id"].dropna()).to_numpy(bool)
+    problems += [
+        f'{ssrc} row {r}, column "shipment_id": shipment {s["shipment_id"].iloc[r - 2]} has no legs'
+        for r in _rows(no_legs & s["shipment_id"].notna().to_numpy())
+    ]
+    ok = g[np.isfinite(leg_no)]
+    stats = ok.groupby("shipment_id")["leg_no"].agg(["max", "count"])
+    gaps = stats[stats["max"] != stats["count"]]
+    if len(gaps):
+        pos = {sid: i for i, sid in enumerate(s["shipment_id"])}
+        for sid in gaps.index[:_MAX_REPORTED]:
+            have = set(ok.loc[ok["shipment_id"] == sid, "leg_no"].astype(int))
+            missing = [n for n in range(1, int(gaps.loc[sid, "max"]) + 1) if n not in have]
+            where = f"{ssrc} row {pos[sid] + 2}" if sid in pos else lsrc
+            problems.append(
+                f'{where}, column "shipment_id": shipment {sid} is missing leg '
+                f"{', '.join(map(str, missing))}"
+            )
+    if problems:
+        raise InputError(
+            f"{len(problems)} problem(s): " + "; ".join(problems[:_MAX_REPORTED]),
+            source=problems[0].split(" row ", 1)[0],
+        )
+    g["leg_no"] = g["leg_no"].astype("int64")
+    return s, g
+
+
+def _intensities(legs: pd.DataFrame, year: int) -> tuple[np.ndarray, np.ndarray]:
+    keys = legs[["mode", "vehicle_class", "refrigerated"]].astype(object).fillna("").astype(str)
+    codes, uniques = pd.factorize(
+        keys["mode"] + "|" + keys["vehicle_class"] + "|" + keys["refrigerated"]
+    )
+    per_tkm = np.empty(len(uniques))
+    ids: list[str] = []
+    for i, key in enumerate(uniques):
+        mode, vclass, refr = str(key).split("|")
+        e = distance_based(
+            mode,
+            1.0,
+            1.0,
+            vehicle_class=vclass if mode == "road" else None,
+            refrigerated=refr == "True",
+            year=year,
+        )
+        per_tkm[i] = e.wtw_kgco2e
+        ids.append(e.factor_ids[0] if e.factor_ids else "")
+    return per_tkm[codes], np.asarray(ids, dtype=object)[codes]
+
+
+def compute_footprints(
+    shipments: pd.DataFrame,
+    legs: pd.DataFrame,
+    *,
+    engine: str = "duckdb",
+    year: int | None = None,
+    shipments_source: str = "shipments",
+    legs_source: str = "legs",
+) -> PipelineResult:
+    """Validate the two tables and compute every shipment's footprint.
+
+    Parameters
+    ----------
+    shipments, legs : DataFrame
+        Tables of the schemas in the module docstring (as read by :func:`read_table`).
+    engine : {"duckdb", "pandas", "spark"}
+        Allocation engine; ``spark`` needs the ``spark`` extra [-].
+    year : int, optional
+        Year of the factor lookup; defaults to the year of the latest ``ship_date`` [yr].
+    shipments_source, legs_source : str
+        File names used in error messages [-].
+
+    Returns
+    -------
+    PipelineResult
+
+    Raises
+    ------
+    InputError
+        Listing every bad row (up to 20): unknown mode, negative mass or distance, a missing
+        leg, a shipment without legs, a leg of an unknown shipment, …
+    ConfigError
+        ``engine="spark"`` without pyspark, or an unknown engine.
+    """
+    _check_engine(engine)
+    s, g = _validate(shipments, legs, shipments_source, legs_source)
+    if year is None:
+        year = max(d.year for d in s["ship_date"]) if len(s) else 2024
+    mass = s.set_index("shipment_id")["mass_t"]
+    g["mass_t"] = mass.reindex(g["shipment_id"]).to_numpy()
+    g["tkm"] = g["mass_t"] * g["distance_km"]
+    g["kgco2e_per_tkm"], g["factor_id"] = _intensities(g, year)
+    own_trip = g["trip_id"].isna()
+    g["trip_id"] = g["trip_id"].where(~own_trip, g["shipment_id"] + "#" + g["leg_no"].astype(str))
+    mixed = g.groupby("trip_id")["factor_id"].nunique()
+    if (mixed > 1).any():
+        bad = ", ".join(map(str, mixed[mixed > 1].index[:_MAX_REPORTED]))
+        raise InputError(
+            f"trip(s) {bad}: legs of one trip must have the same mode, vehicle class and "
+            "refrigeration",
+            source=legs_source,
+            column="trip_id",
+        )
+    trip_kg = (g["tkm"] * g["kgco2e_per_tkm"]).groupby(g["trip_id"].to_numpy()).sum()
+    trips = pd.DataFrame({"trip_id": trip_kg.index.to_numpy(), "wtw_kgco2e": trip_kg.to_numpy()})
+    trips["ttw_kgco2e"] = np.nan
+    zero_trips = g.groupby("trip_id")["tkm"].transform("sum") <= 0
+    # A trip carrying no t·km (zero mass or distance) emits nothing by distance-based
+    # calculation; give its legs a tiny key so the allocation stays defined.
+    alloc_legs = g[["shipment_id", "trip_id", "mass_t", "distance_km"]].copy()
+    # Plain object ids: hash-based isin/joins, much faster than Arrow-backed strings here.
+    alloc_legs["trip_id"] = alloc_legs["trip_id"].astype(object)
+    trips["trip_id"] = trips["trip_id"].astype(object)
+    if zero_trips.any():
+        alloc_legs.loc[zero_trips, ["mass_t", "distance_km"]] = 1.0
+    hub_rows = s[s["hub_category"].notna().to_numpy()]
+    hubs = pd.DataFrame(
+        {
+            "shipment_id": hub_rows["shipment_id"].to_numpy(),
+            "hub_category": hub_rows["hub_category"].to_numpy(),
+            "hub_temperature": hub_rows["hub_temperature"].to_numpy(),
+            "mass_t": hub_rows["mass_t"].to_numpy(dtype=float),
+        }
+    )
+    hubs["shipment_id"] = hubs["shipment_id"].astype(object)
+    hub_keys = hubs["hub_category"].astype(str) + "|" + hubs["hub_temperature"].astype(str)
+    hub_codes, hub_uniques = pd.factorize(hub_keys)
+    defaults = [hub_default_intensity(*str(k).split("|", 1)) for k in hub_uniques]
+    default_kg = np.asarray([d.wtw_kgco2e_per_unit for d in defaults], dtype=float)
+    default_src = np.asarray([d.source for d in defaults], dtype=object)
+    meas = hub_rows["hub_kgco2e_per_t"].to_numpy(dtype=float)
+    use_meas = np.isfinite(meas)
+    hubs["wtw_kgco2e_per_t"] = np.where(use_meas, meas, default_kg[hub_codes])
+    hubs["source"] = np.where(use_meas, "measured", default_src[hub_codes])
+    alloc_engine = "duckdb" if engine == "spark" else engine
+    fp = shipment_footprints(
+        alloc_legs,
+        trips,
+        hubs[["shipment_id", "mass_t", "wtw_kgco2e_per_t"]],
+        engine=alloc_engine,
+    )
+    if zero_trips.any():
+        fp = fp.set_index("shipment_id")
+        fp["tkm"] = g.groupby("shipment_id")["tkm"].sum().reindex(fp.index)
+        fp = fp.reset_index()
+    meta = s.set_index("shipment_id")[["customer_id", "ship_date", "mass_t"]]
+    fp = fp.join(meta, on="shipment_id")
+    fp["legs"] = g.groupby("shipment_id").size().reindex(fp["shipment_id"]).to_numpy()
+    fp["customer_id"] = fp["customer_id"].astype(str)
+    fp["shipment_id"] = fp["shipment_id"].astype(str)
+    leg_cols = [
+        "shipment_id",
+        "leg_no",
+        "trip_id",
+        "mode",
+        "vehicle_class",
+        "refrigerated",
+        "distance_km",
+        "mass_t",
+        "tkm",
+        "kgco2e_per_tkm",
+        "factor_id",
+    ]
+    return PipelineResult(
+        footprints=fp[list(OUTPUT_COLUMNS)].reset_index(drop=True),
+        legs=g[leg_cols].sort_values(["shipment_id", "leg_no"]).reset_index(drop=True),
+        hubs=hubs,
+    )
+
+
+def _check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise ConfigError(
+            f'unknown engine "{engine}" (expected one of {", ".join(ENGINES)})', column="engine"
+        )
+    if engine == "spark":
+        try:
+            import pyspark  # noqa: F401
+        except ImportError:
+            raise ConfigError(
+                'engine "spark" needs PySpark, which is not installed; install parkzero '
+                'with its "spark" extra',
+                column="engine",
+            ) from None
+        raise ConfigError(  # pragma: no cover - needs pyspark
+            'engine "spark" is not implemented yet; use --engine duckdb', column="engine"
+        )
+
+
+def summarize(footprints: pd.DataFrame) -> dict[str, Any]:
+    """Headline figures of a footprint table.
+
+    Returns
+    -------
+    dict
+        ``shipments`` [-], ``tkm`` [t·km], ``total_kgco2e`` [kgCO2e], ``kgco2e_per_tkm``
+        [kgCO2e/(t·km)] (None when there is no t·km).
+
+    >>> summarize(pd.DataFrame({"tkm": [100.0, 300.0], "wtw_kgco2e": [4.0, 12.0]}))
+    {'shipments': 2, 'tkm': 400.0, 'total_kgco2e': 16.0, 'kgco2e_per_tkm': 0.04}
+    """
+    tkm = float(footprints["tkm"].sum())
+    total = float(footprints["wtw_kgco2e"].sum())
+    return {
+        "shipments": len(footprints),
+        "tkm": tkm,
+        "total_kgco2e": total,
+        "kgco2e_per_tkm": total / tkm if tkm > 0 and math.isfinite(tkm) else None,
+    }
+
+
+def write_parquet_atomic(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write `frame` to Parquet via a temporary file in the same folder and a rename.
+
+    A failure leaves any earlier file at `path` untouched and no temporary file behind.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def run_pipeline(
+    shipments_path: str | os.PathLike[str],
+    legs_path: str | os.PathLike[str],
+    out_path: str | os.PathLike[str],
+    *,
+    engine: str = "duckdb",
+    year: int | None = None,
+) -> dict[str, Any]:
+    """Read, validate, compute and write the footprints of a batch of shipments.
+
+    Parameters
+    ----------
+    shipments_path, legs_path : path
+        CSV or Parquet files of the schemas in the module docstring [-].
+    out_path : path
+        Parquet output, one row per shipment (:data:`OUTPUT_COLUMNS`); written atomically [-].
+    engine : {"duckdb", "pandas", "spark"}
+        Allocation engine [-].
+    year : int, optional
+        Year of the factor lookup [yr].
+
+    Returns
+    -------
+    dict
+        :func:`summarize` of the output plus ``out`` (the path written) and ``engine``.
+    """
+    _check_engine(engine)
+    shipments = read_table(shipments_path)
+    legs = read_table(legs_path)
+    result = compute_footprints(
+        shipments,
+        legs,
+        engine=engine,
+        year=year,
+        shipments_source=Path(shipments_path).name,
+        legs_source=Path(legs_path).name,
+    )
+    written = write_parquet_atomic(result.footprints, out_path)
+    return {**summarize(result.footprints), "engine": engine, "out": str(written)}

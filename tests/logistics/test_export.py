@@ -1,0 +1,66 @@
+"""iLEAP / PACT-shaped JSON export of a shipment footprint."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from parkzero.errors import InputError
+from parkzero.logistics.export import shipment_footprint_json
+from parkzero.logistics.pipeline import PipelineResult, compute_footprints, read_table
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "shipments"
+
+
+@pytest.fixture(scope="module")
+def result() -> PipelineResult:
+    return compute_footprints(
+        read_table(EXAMPLES / "shipments.csv"), read_table(EXAMPLES / "legs.csv")
+    )
+
+
+def test_shape_and_sum(result: PipelineResult) -> None:
+    doc = json.loads(json.dumps(shipment_footprint_json(result, "S001")))
+    sf = doc["shipmentFootprint"]
+    assert sf["shipmentId"] == "S001" and sf["mass"] == "2000"
+    tces = sf["tces"]
+    assert [t.get("tocId") or t.get("hocId") for t in tces] == [
+        "toc-road-hgv",
+        "toc-rail",
+        "hoc-warehouse-ambient",
+    ]
+    assert tces[0]["prevTceIds"] == [] and tces[1]["prevTceIds"] == [tces[0]["tceId"]]
+    assert tces[0]["distance"] == {"actual": "300"}
+    assert tces[0]["transportActivity"] == "600"
+    assert all(isinstance(t["co2eWTW"], str) for t in tces)
+    total = sum(float(t["co2eWTW"]) for t in tces)
+    assert total == pytest.approx(float(doc["totals"]["co2eWTW"]))
+    assert total == pytest.approx(25.2 + 16.0 + 35.0)
+    assert {t["mode"] for t in doc["tocs"]} == {"Road", "Rail"}
+    assert doc["hocs"][0]["hubType"] == "Warehouse"
+    assert doc["hocs"][0]["co2eIntensityThroughput"] == "tonnes"
+
+
+def test_shared_trip_leg_is_its_allocated_share(result: PipelineResult) -> None:
+    # S002 shares trip T-WH-01 with S001 and S003: its share is its t·km x the HGV intensity.
+    doc = shipment_footprint_json(result, "S002")
+    first = doc["shipmentFootprint"]["tces"][0]
+    assert float(first["co2eWTW"]) == pytest.approx(1500 * 0.042)
+    fp = result.footprints.set_index("shipment_id")
+    legs_sum = sum(float(t["co2eWTW"]) for t in doc["shipmentFootprint"]["tces"])
+    assert legs_sum == pytest.approx(fp.loc["S002", "wtw_kgco2e"])
+
+
+def test_measured_hub_and_refrigerated(result: PipelineResult) -> None:
+    doc = shipment_footprint_json(result, "S004")
+    assert doc["hocs"][0]["hocId"].endswith("-measured")
+    assert doc["hocs"][0]["co2eIntensityWTW"] == "17.25"
+    reefer = shipment_footprint_json(result, "S003")["tocs"]
+    assert any(t["temperatureControl"] == "refrigerated" for t in reefer)
+
+
+def test_unknown_shipment(result: PipelineResult) -> None:
+    with pytest.raises(InputError, match="S999"):
+        shipment_footprint_json(result, "S999")
