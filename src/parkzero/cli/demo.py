@@ -23,6 +23,16 @@ __all__ = ["demo", "find_demo_park"]
 
 _DEMO = Path("examples") / "demo-park" / "park.yaml"
 
+# the figures of each year shown in the summary (JSON key → column heading)
+_YEAR_FIGURES = {
+    "total_tco2e": "total tCO2e",
+    "scope1_tco2e": "scope 1",
+    "scope2_location_tco2e": "scope 2 (location)",
+    "scope2_market_tco2e": "scope 2 (market)",
+    "scope3_tco2e": "scope 3",
+    "energy_tce": "energy tce",
+}
+
 
 def find_demo_park() -> Path:
     """The demo park file: ``examples/demo-park/park.yaml`` here or in the source checkout."""
@@ -88,21 +98,7 @@ def demo(
         "park": park.id,
         "database": mask_url(url),
         "rows_imported": sum(r.rows for r in imported),
-        "years": [
-            {
-                k: r[k]
-                for k in (
-                    "year",
-                    "total_tco2e",
-                    "scope1_tco2e",
-                    "scope2_location_tco2e",
-                    "scope2_market_tco2e",
-                    "scope3_tco2e",
-                    "energy_tce",
-                )
-            }
-            for r in results
-        ],
+        "years": [{k: r[k] for k in ("year", *_YEAR_FIGURES)} for r in results],
         "plan": plan_summary,
         "reports": {k: str(v) for k, v in files.items()},
     }
@@ -114,31 +110,11 @@ def demo(
         f"into {summary['database']}"
     )
     table = Table(header_style="bold")
-    for col in (
-        "year",
-        "total tCO2e",
-        "scope 1",
-        "scope 2 (location)",
-        "scope 2 (market)",
-        "scope 3",
-        "energy tce",
-    ):
-        table.add_column(col, justify="right")
-    for r in results:
-        table.add_row(
-            str(r["year"]),
-            *(
-                f"{r[k]:,.0f}"
-                for k in (
-                    "total_tco2e",
-                    "scope1_tco2e",
-                    "scope2_location_tco2e",
-                    "scope2_market_tco2e",
-                    "scope3_tco2e",
-                    "energy_tce",
-                )
-            ),
-        )
+    table.add_column("year", justify="right")
+    for label in _YEAR_FIGURES.values():
+        table.add_column(label, justify="right")
+    for year in summary["years"]:
+        table.add_row(str(year["year"]), *(f"{year[k]:,.0f}" for k in _YEAR_FIGURES))
     console.print(table)
     p = plan_summary
     console.print(
