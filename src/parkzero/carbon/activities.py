@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from parkzero.carbon.catalogue import SCOPE3_CATEGORIES, ActivityType, catalogue
+from parkzero.carbon.catalogue import SCOPE3_CATEGORIES, ActivityType, activity_type, catalogue
 from parkzero.carbon.models import QUALITY_TIERS, Activity
 from parkzero.errors import InputError, UnitError
 from parkzero.units import dimension_of, parse_unit
@@ -204,8 +204,6 @@ def validate_frame(
     cat = catalogue()
     known = kind.isin(list(cat))
     for bad_kind in pd.unique(kind[~known]):
-        from parkzero.carbon.catalogue import activity_type
-
         try:
             activity_type(bad_kind)
         except InputError as exc:
@@ -262,7 +260,7 @@ def validate_frame(
     )
     override = out["category"] != ""
     if override.any():
-        scope3 = kind.map(lambda k: cat[k].scope == 3 if k in cat else True)
+        scope3 = kind.map({k: k not in cat or cat[k].scope == 3 for k in pd.unique(kind)})
         problems.add(
             override & ~out["category"].isin(list(SCOPE3_CATEGORIES)),
             "category",

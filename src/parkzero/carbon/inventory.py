@@ -450,7 +450,10 @@ def _upstream_energy_rows(
     parts = []
     if fuel.any():
         wtt = frame.loc[fuel].copy()
-        wtt["kind"] = wtt["kind"].astype(object).map(lambda k: f"wtt.fuel.{k.split('.')[1]}")
+        fuels = pd.unique(wtt["kind"].astype(object))
+        wtt["kind"] = (
+            wtt["kind"].astype(object).map({k: f"wtt.fuel.{k.split('.')[1]}" for k in fuels})
+        )
         wtt["quantity"] = fuel_qty[fuel] / wtt["year_share"] / wtt["boundary_share"]
         wtt["unit"] = np.asarray(fuel_units, dtype=object)[fuel]
         parts.append(wtt)
