@@ -280,6 +280,39 @@ def test_monitor_meters_ingest_rollup_alerts(env: Path) -> None:
     )
     assert code == 0, err
     assert [a["kind"] for a in json.loads(out)["alerts"]] == ["silent"]
+    # budgets from the demo park's target pathway: 35 kWh in March is far inside the budget
+    demo_park = Path(__file__).parents[2] / "examples" / "demo-park" / "park.yaml"
+    when = ("--now", "2024-03-01T12:05:00+00:00")
+    code, out, err = run(
+        "monitor",
+        "alerts",
+        "--park",
+        "wuhan-demo",
+        *when,
+        "--pathway-from",
+        str(demo_park),
+        "--json",
+    )
+    assert code == 0, err
+    assert "budget" not in [a["kind"] for a in json.loads(out)["alerts"]]
+    (env / "budget.yaml").write_text('"2024-03": 0.0001\n', encoding="utf-8")
+    code, out, err = run(
+        "monitor",
+        "alerts",
+        "--park",
+        "wuhan-demo",
+        *when,
+        "--budget",
+        str(env / "budget.yaml"),
+        "--json",
+    )
+    assert code == 0, err
+    assert [a["kind"] for a in json.loads(out)["alerts"]] == ["budget"]
+    code, _, err = run(
+        "monitor", "alerts", "--park", "wuhan-demo", "--budget", str(env / "budget.yaml"),
+        "--pathway-from", str(demo_park),
+    )  # fmt: skip
+    assert code == 2 and "either --budget or --pathway-from" in err
     (env / "bad.csv").write_text("meter,ts,value\n", encoding="utf-8")
     code, _, err = run("monitor", "ingest", str(env / "bad.csv"), "--park", "wuhan-demo")
     assert code == 2 and 'column "unit"' in err

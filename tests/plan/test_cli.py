@@ -252,3 +252,16 @@ def test_plan_with_an_intensity_target(tmp_path: Path) -> None:
     path_2030 = next(p["intensity"] for p in t["pathway"] if p["year"] == 2030)
     cap_2030 = next(y["cap_tco2e"] for y in years if y["year"] == 2030)
     assert cap_2030 == pytest.approx(path_2030 * 1_512_000 / 1000 * share12)
+
+
+def test_monitoring_budgets_follow_the_target_pathway() -> None:
+    from parkzero.cli.monitor import pathway_budgets
+
+    result = runner.invoke(app, ["target", str(DEMO), "--json"])
+    assert result.exit_code == 0, result.output
+    pathway = json.loads(result.stdout)["target"]["pathway"]
+    budgets = pathway_budgets(DEMO)
+    assert budgets == {str(r["year"]): pytest.approx(r["scope12_tco2e"]) for r in pathway}
+    # aca-1.5 is a 4.2 %/yr linear contraction from the (adjusted) 2022 base
+    base = budgets["2022"]
+    assert budgets["2025"] == pytest.approx(base * (1 - 3 * 0.042))

@@ -22,7 +22,7 @@ from parkzero.cli._common import console, handle_errors, print_json
 from parkzero.cli.ledger import DEFAULT_LOG, JsonOption, KeyOption, LogOption
 from parkzero.errors import ConfigError, InputError
 
-__all__ = ["app"]
+__all__ = ["app", "pathway_budgets"]
 
 app = typer.Typer(
     help="Monitoring: meter registry, signed readings (CSV, MQTT), roll-ups, alerts.",
@@ -311,6 +311,15 @@ def rollup_command(
         console.print(f"{len(acts)} activity rows written to {activities}.")
 
 
+def pathway_budgets(park_file: Path, method: str = "aca-1.5") -> dict[str, float]:
+    """Yearly scope 1+2 budgets of the park's science-based target pathway [tCO2e]."""
+    from parkzero.carbon.park import load_park
+    from parkzero.cli.plan import default_spec, park_target
+
+    target = park_target(load_park(park_file), default_spec(method))[0]
+    return {str(year): float(v) for year, v in target.pathway_scope12.items()}
+
+
 @app.command("alerts")
 @handle_errors
 def alerts_command(
@@ -322,12 +331,27 @@ def alerts_command(
         Path | None,
         typer.Option(
             "--budget",
-            help='Pathway budgets (YAML/JSON): {"2024": 12000} or {"2024-03": 950} [tCO2e].',
+            help='Pathway budgets (YAML/JSON): {"2024": 12000} or {"2024-03": 950} \\[tCO2e].',
         ),
     ] = None,
+    pathway_from: Annotated[
+        Path | None,
+        typer.Option(
+            "--pathway-from",
+            help="Park file (YAML): take the budgets from the scope 1+2 pathway of its "
+            "science-based target (see `parkzero target`).",
+            metavar="PARK.yaml",
+        ),
+    ] = None,
+    method: Annotated[
+        str, typer.Option(help="Target method for --pathway-from (as in `parkzero target`).")
+    ] = "aca-1.5",
     as_json: JsonOption = False,
 ) -> None:
-    """Run the alert rules (silence, resets, gaps, anomalies, balance, budget); store new alerts."""
+    """Run the alert rules (silence, resets, gaps, anomalies, balance, budget); store new alerts.
+
+    The budget rule needs budgets: a file (--budget) or the park's target pathway (--pathway-from).
+    """
     import yaml
 
     from parkzero.config import settings
@@ -346,6 +370,10 @@ def alerts_command(
             budgets = {str(k): float(v) for k, v in data.items()}
         except (TypeError, ValueError) as exc:
             raise InputError(f"budgets must be numbers [tCO2e]: {exc}", source=str(budget)) from exc
+    if pathway_from is not None:
+        if budgets is not None:
+            raise InputError("give either --budget or --pathway-from, not both", column="--budget")
+        budgets = pathway_budgets(pathway_from, method)
     when = _parse_time(now, "now") or dt.datetime.now(dt.UTC)
     with session_scope(database_url()) as session:
         require_current(session)

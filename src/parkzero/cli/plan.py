@@ -17,6 +17,7 @@ from parkzero.carbon.inventory import InventoryResult, load_park_activities
 from parkzero.carbon.park import Park, load_park
 from parkzero.carbon.targets import (
     METHODS,
+    Target,
     TargetSpec,
     intensity_denominator,
     progress,
@@ -26,7 +27,7 @@ from parkzero.carbon.targets import (
 from parkzero.cli._common import console, handle_errors, print_json
 from parkzero.errors import ConfigError
 
-__all__ = ["plan", "target"]
+__all__ = ["default_spec", "park_target", "plan", "target"]
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
@@ -151,8 +152,6 @@ def target(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Set a science-based target, check it against the SBTi criteria and show progress."""
-    from parkzero.plan.planner import park_inventories
-
     park = load_park(park_file)
     spec = _spec(
         method,
@@ -166,8 +165,28 @@ def target(
         metric,
         convergence,
     )
-    activities = load_park_activities(park)
-    invs = park_inventories(park, activities)
+    tgt, summaries, current, denominators = park_target(park, spec)
+    prog = progress(
+        tgt, summaries, current=current.summary if current else None, denominators=denominators
+    )
+    out = {"park": park.id, "target": tgt.to_dict(), "progress": prog.to_dict()}
+    if as_json:
+        print_json(out)
+        return
+    _print_target(park, out)
+
+
+def park_target(
+    park: Park, spec: TargetSpec
+) -> tuple[Target, dict[int, dict[str, Any]], InventoryResult | None, dict[int, float]]:
+    """The park's target from its own inventories.
+
+    Returns the target, the complete years' inventory summaries, the current (partial) year's
+    inventory or None, and the intensity denominators by year.
+    """
+    from parkzero.plan.planner import park_inventories
+
+    invs = park_inventories(park, load_park_activities(park))
     complete, current = _complete_and_current(invs)
     denominators = _denominators(park, invs, spec.metric)
     summaries = {y: r.summary for y, r in complete.items()}
@@ -178,14 +197,12 @@ def target(
         structural_changes=park.structural_changes,
         denominators=denominators,
     )
-    prog = progress(
-        tgt, summaries, current=current.summary if current else None, denominators=denominators
-    )
-    out = {"park": park.id, "target": tgt.to_dict(), "progress": prog.to_dict()}
-    if as_json:
-        print_json(out)
-        return
-    _print_target(park, out)
+    return tgt, summaries, current, denominators
+
+
+def default_spec(method: str = "aca-1.5", scope2: str = "market") -> TargetSpec:
+    """A target specification with every other choice at its default."""
+    return _spec(method, None, None, None, None, scope2, None, None, None, "sda")
 
 
 def _print_target(park: Park, out: dict[str, Any]) -> None:
