@@ -39,7 +39,8 @@ def test_shape_and_sum(result: PipelineResult) -> None:
     assert total == pytest.approx(float(doc["totals"]["co2eWTW"]))
     assert total == pytest.approx(25.2 + 16.0 + 35.0)
     assert {t["mode"] for t in doc["tocs"]} == {"Road", "Rail"}
-    assert doc["hocs"][0]["hubType"] == "Warehouse"
+    assert doc["hocs"][0]["hubType"] == "warehouse"  # iLEAP HubType enum spelling
+    assert doc["hocs"][0]["isVerified"] is False and doc["tocs"][0]["isAccredited"] is False
     assert doc["hocs"][0]["co2eIntensityThroughput"] == "tonnes"
 
 

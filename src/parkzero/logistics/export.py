@@ -30,13 +30,13 @@ ILEAP_MODES = {
     "sea": "Sea",
     "inland_waterway": "InlandWaterway",
 }
-#: GLEC hub category → iLEAP ``HubType`` [-].
+#: GLEC hub category → iLEAP ``HubType`` (the enum of the iLEAP HOC schema is lowerCamelCase) [-].
 ILEAP_HUB_TYPES = {
-    "transshipment": "Transshipment",
-    "storage_transshipment": "StorageAndTransshipment",
-    "warehouse": "Warehouse",
-    "liquid_bulk_terminal": "LiquidBulkTerminal",
-    "container_terminal": "MaritimeContainerterminal",
+    "transshipment": "transshipment",
+    "storage_transshipment": "storageAndTransshipment",
+    "warehouse": "warehouse",
+    "liquid_bulk_terminal": "liquidBulkTerminal",
+    "container_terminal": "maritimeContainerterminal",
 }
 _TEMPERATURE = {"ambient": "ambient", "mixed": "mixed", "temperature-controlled": "refrigerated"}
 
@@ -119,6 +119,8 @@ def shipment_footprint_json(result: PipelineResult, shipment_id: str) -> dict[st
                 "temperatureControl": "refrigerated" if refr else "ambient",
                 "co2eIntensityWTW": decimal(float(leg.kgco2e_per_tkm)),
                 "co2eIntensityThroughput": "tkm",
+                "isVerified": False,
+                "isAccredited": False,
                 "description": f"default intensity {leg.factor_id}",
             },
         )
@@ -148,6 +150,8 @@ def shipment_footprint_json(result: PipelineResult, shipment_id: str) -> dict[st
                 "temperatureControl": _TEMPERATURE.get(str(hub.hub_temperature), "mixed"),
                 "co2eIntensityWTW": decimal(float(hub.wtw_kgco2e_per_t)),
                 "co2eIntensityThroughput": "tonnes",
+                "isVerified": False,
+                "isAccredited": False,
                 "description": "park's measured intensity" if measured else str(hub.source),
             },
         )
