@@ -11,6 +11,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from parkzero.errors import ParkzeroError
 
@@ -50,7 +51,10 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except ParkzeroError as exc:
-            err_console.print(f"[bold red]parkzero:[/] {exc}", highlight=False, soft_wrap=True)
+            # the message is plain text: square brackets in it (e.g. "parkzero[spark]") are not markup
+            err_console.print(
+                f"[bold red]parkzero:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+            )
             raise typer.Exit(code=exc.exit_code) from exc
 
     return wrapper

@@ -347,3 +347,5 @@ class FactorUsed(Base):
 from parkzero.ledger import tables as _ledger_tables  # noqa: E402, F401
 from parkzero.monitoring import tables as _monitoring_tables  # noqa: E402, F401
 from parkzero.neutrality import tables as _neutrality_tables  # noqa: E402, F401
+from parkzero.store import accounts as _accounts_tables  # noqa: E402, F401
+from parkzero.yard import tables as _yard_tables  # noqa: E402, F401
