@@ -5,11 +5,14 @@ shipments; leg 2: rail or sea; leg 3: road LGV, refrigerated for one shipment in
 operation for half of the shipments), runs :func:`parkzero.logistics.pipeline.run_pipeline` end
 to end (read, validate, allocate on DuckDB, write Parquet) and prints shipment-legs per second.
 On a sample it runs the same pipeline with the pandas engine and with DuckDB, checks that the
-totals agree to 1e-9 relative and prints the ratio. Spark runs only when pyspark is installed
-(the ``spark`` extra); otherwise the output says it was not run.
+totals agree to 1e-9 relative and prints the ratio. On a third set (``--spark-sample``,
+default 100,000 shipments) it runs DuckDB and Spark in local mode (``--master``, default
+``local[*]``), twice on Spark (the first run includes the JIT warm-up), checks the totals and
+every shipment agree to 1e-9 and prints the Spark/DuckDB time ratio. Spark runs only when
+pyspark is installed (the ``spark`` extra); otherwise the output says it was not run.
 
-Run: ``.venv/bin/python benchmarks/shipments.py [--shipments N] [--sample M]``
-(default N = 10,000,000).
+Run: ``.venv/bin/python benchmarks/shipments.py [--shipments N] [--sample M]
+[--spark-sample K] [--master URL]`` (default N = 10,000,000).
 """
 
 from __future__ import annotations
@@ -81,6 +84,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shipments", type=int, default=10_000_000)
     parser.add_argument("--sample", type=int, default=200_000)
+    parser.add_argument("--spark-sample", type=int, default=100_000)
+    parser.add_argument("--master", default="local[*]")
     args = parser.parse_args()
     n, m = args.shipments, min(args.sample, args.shipments)
     with tempfile.TemporaryDirectory() as tmp:
@@ -109,12 +114,46 @@ def main() -> None:
         f"total {summary['total_kgco2e']:,.1f} kgCO2e over {summary['tkm']:,.0f} t·km "
         f"({summary['kgco2e_per_tkm']:.5f} kgCO2e/t·km)"
     )
+    if args.spark_sample <= 0:
+        print("Spark: not run (--spark-sample 0).")
+        return
     try:
         import pyspark  # noqa: F401
     except ImportError:
         print("Spark: not run (pyspark is not installed; it comes with the 'spark' extra).")
-    else:  # pragma: no cover - the Spark engine is not implemented yet
-        print("Spark: not run (the Spark engine is not implemented yet).")
+        return
+    spark_bench(min(args.spark_sample, n), args.master)
+
+
+def spark_bench(k: int, master: str) -> None:
+    """DuckDB vs Spark (local mode) on `k` shipments; checks the totals agree to 1e-9."""
+    from parkzero.logistics.spark import spark_session
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        ks, kg = generate(k, folder, seed=11)
+        t_duck, a = timed(ks, kg, folder / "a.parquet", "duckdb")
+        t0 = time.perf_counter()
+        with spark_session(master) as session:
+            start = time.perf_counter() - t0
+            session.sparkContext.setLogLevel("ERROR")
+            t_first, b = timed(ks, kg, folder / "b.parquet", "spark")
+            t_spark, b = timed(ks, kg, folder / "c.parquet", "spark")
+        total_a, total_b = float(a["total_kgco2e"]), float(b["total_kgco2e"])  # type: ignore[arg-type]
+        assert abs(total_a - total_b) <= 1e-9 * abs(total_a), (total_a, total_b)
+        fa, fb = pd.read_parquet(folder / "a.parquet"), pd.read_parquet(folder / "c.parquet")
+        worst = float(
+            (abs(fa["wtw_kgco2e"] - fb["wtw_kgco2e"]) / fa["wtw_kgco2e"].abs().clip(1e-300)).max()
+        )
+    kl = k * LEGS_PER_SHIPMENT
+    print(f"\nSpark local mode ({master}), {k:,} shipments; JVM/session start {start:.1f} s")
+    print("| run | shipment-legs | time [s] | shipment-legs/s |")
+    print("|---|---:|---:|---:|")
+    print(f"| duckdb | {kl:,} | {t_duck:.2f} | {kl / t_duck:,.0f} |")
+    print(f"| spark, first run | {kl:,} | {t_first:.2f} | {kl / t_first:,.0f} |")
+    print(f"| spark, second run | {kl:,} | {t_spark:.2f} | {kl / t_spark:,.0f} |")
+    print(f"spark / duckdb time ratio (second run): {t_spark / t_duck:.1f}x")
+    print(f"largest per-shipment relative difference spark vs duckdb: {worst:.1e}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from parkzero.errors import ConfigError, InputError
+from parkzero.errors import InputError
 from parkzero.logistics.pipeline import (
     OUTPUT_COLUMNS,
     compute_footprints,
@@ -126,17 +126,3 @@ def test_mixed_modes_on_one_trip_rejected(tmp_path: Path) -> None:
     s, g = _write(tmp_path, legs=LEGS.replace("C,1,road,hgv,100,T1", "C,1,rail,,100,T1"))
     with pytest.raises(InputError, match="T1"):
         run_pipeline(s, g, tmp_path / "o.parquet")
-
-
-def test_spark_without_pyspark_names_the_extra(tmp_path: Path) -> None:
-    pytest.importorskip("duckdb")
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        pass
-    else:  # pragma: no cover
-        pytest.skip("pyspark is installed")
-    s, g = _write(tmp_path)
-    with pytest.raises(ConfigError, match='"spark" extra'):
-        run_pipeline(s, g, tmp_path / "o.parquet", engine="spark")
-    assert not (tmp_path / "o.parquet").exists()

@@ -52,19 +52,6 @@ def test_footprint_rich_summary(tmp_path: Path) -> None:
     assert "kgCO2e per t·km" in output
 
 
-def test_footprint_spark_without_pyspark_exits_2(tmp_path: Path) -> None:
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        pass
-    else:  # pragma: no cover
-        pytest.skip("pyspark is installed")
-    code, output, out = _footprint(tmp_path, "--engine", "spark")
-    assert code == 2
-    assert "spark" in output and "extra" in output
-    assert not out.exists()
-
-
 def test_footprint_bad_input_exits_2(tmp_path: Path) -> None:
     legs = tmp_path / "legs.csv"
     legs.write_text("shipment_id,leg_no,mode,distance_km\nS001,1,hovercraft,10\n", encoding="utf-8")

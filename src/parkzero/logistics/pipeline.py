@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,20 @@ from parkzero.logistics.allocation import shipment_footprints
 from parkzero.logistics.chain import distance_based
 from parkzero.logistics.hubs import hub_default_intensity
 from parkzero.logistics.models import MODES, ROAD_CLASSES
+from parkzero.logistics.spark import DEFAULT_MASTER, require_pyspark
+from parkzero.logistics.sql import (
+    DUCKDB,
+    Columns,
+    Unsupported,
+    check_rows_sql,
+    footprints_sql,
+    legs_emissions_sql,
+    legs_select,
+    lookups_sql,
+    mixed_trips_sql,
+    shipments_select,
+    trips_sql,
+)
 
 __all__ = [
     "ENGINES",
@@ -334,6 +349,8 @@ def compute_footprints(
     year: int | None = None,
     shipments_source: str = "shipments",
     legs_source: str = "legs",
+    master: str | None = DEFAULT_MASTER,
+    spark_conf: Mapping[str, str] | None = None,
 ) -> PipelineResult:
     """Validate the two tables and compute every shipment's footprint.
 
@@ -342,11 +359,17 @@ def compute_footprints(
     shipments, legs : DataFrame
         Tables of the schemas in the module docstring (as read by :func:`read_table`).
     engine : {"duckdb", "pandas", "spark"}
-        Allocation engine; ``spark`` needs the ``spark`` extra [-].
+        Allocation engine; ``spark`` (the ``spark`` extra) computes the footprints with the
+        Spark SQL of :mod:`parkzero.logistics.spark` after the pandas checks [-].
     year : int, optional
         Year of the factor lookup; defaults to the year of the latest ``ship_date`` [yr].
     shipments_source, legs_source : str
         File names used in error messages [-].
+    master : str, optional
+        Spark master (``engine="spark"``), see :func:`parkzero.logistics.spark.spark_session`
+        [-].
+    spark_conf : mapping of str to str, optional
+        Extra Spark settings (``engine="spark"``) [-].
 
     Returns
     -------
@@ -410,22 +433,26 @@ def compute_footprints(
     use_meas = np.isfinite(meas)
     hubs["wtw_kgco2e_per_t"] = np.where(use_meas, meas, default_kg[hub_codes])
     hubs["source"] = np.where(use_meas, "measured", default_src[hub_codes])
-    alloc_engine = "duckdb" if engine == "spark" else engine
-    fp = shipment_footprints(
-        alloc_legs,
-        trips,
-        hubs[["shipment_id", "mass_t", "wtw_kgco2e_per_t"]],
-        engine=alloc_engine,
-    )
-    if zero_trips.any():
-        fp = fp.set_index("shipment_id")
-        fp["tkm"] = g.groupby("shipment_id")["tkm"].sum().reindex(fp.index)
-        fp = fp.reset_index()
-    meta = s.set_index("shipment_id")[["customer_id", "ship_date", "mass_t"]]
-    fp = fp.join(meta, on="shipment_id")
-    fp["legs"] = g.groupby("shipment_id").size().reindex(fp["shipment_id"]).to_numpy()
-    fp["customer_id"] = fp["customer_id"].astype(str)
-    fp["shipment_id"] = fp["shipment_id"].astype(str)
+    if engine == "spark":
+        from parkzero.logistics.spark import footprints_frame
+
+        fp = footprints_frame(s, g, year=year, master=master, conf=spark_conf)
+    else:
+        fp = shipment_footprints(
+            alloc_legs,
+            trips,
+            hubs[["shipment_id", "mass_t", "wtw_kgco2e_per_t"]],
+            engine=engine,
+        )
+        if zero_trips.any():
+            fp = fp.set_index("shipment_id")
+            fp["tkm"] = g.groupby("shipment_id")["tkm"].sum().reindex(fp.index)
+            fp = fp.reset_index()
+        meta = s.set_index("shipment_id")[["customer_id", "ship_date", "mass_t"]]
+        fp = fp.join(meta, on="shipment_id")
+        fp["legs"] = g.groupby("shipment_id").size().reindex(fp["shipment_id"]).to_numpy()
+        fp["customer_id"] = fp["customer_id"].astype(str)
+        fp["shipment_id"] = fp["shipment_id"].astype(str)
     leg_cols = [
         "shipment_id",
         "leg_no",
@@ -452,17 +479,7 @@ def _check_engine(engine: str) -> None:
             f'unknown engine "{engine}" (expected one of {", ".join(ENGINES)})', column="engine"
         )
     if engine == "spark":
-        try:
-            import pyspark  # noqa: F401
-        except ImportError:
-            raise ConfigError(
-                'engine "spark" needs PySpark, which is not installed; install parkzero '
-                'with its "spark" extra',
-                column="engine",
-            ) from None
-        raise ConfigError(  # pragma: no cover - needs pyspark
-            'engine "spark" is not implemented yet; use --engine duckdb', column="engine"
-        )
+        require_pyspark()
 
 
 def summarize(footprints: pd.DataFrame) -> dict[str, Any]:
@@ -516,6 +533,8 @@ def run_pipeline(
     *,
     engine: str = "duckdb",
     year: int | None = None,
+    master: str | None = DEFAULT_MASTER,
+    spark_conf: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Read, validate, compute and write the footprints of a batch of shipments.
 
@@ -524,11 +543,19 @@ def run_pipeline(
     shipments_path, legs_path : path
         CSV or Parquet files of the schemas in the module docstring [-].
     out_path : path
-        Parquet output, one row per shipment (:data:`OUTPUT_COLUMNS`); written atomically [-].
+        Parquet output, one row per shipment (:data:`OUTPUT_COLUMNS`); written atomically.
+        With ``engine="spark"`` the inputs and output may also be URIs (``hdfs://``, …), and
+        an output not ending in ``.parquet`` is a folder of part files
+        (:func:`parkzero.logistics.spark.run_spark`) [-].
     engine : {"duckdb", "pandas", "spark"}
-        Allocation engine [-].
+        Engine; ``spark`` needs the ``spark`` extra [-].
     year : int, optional
         Year of the factor lookup [yr].
+    master : str, optional
+        Spark master for ``engine="spark"``: ``local[*]`` (default), ``spark://host:7077``,
+        ``yarn``, …; None leaves it to ``spark-submit`` [-].
+    spark_conf : mapping of str to str, optional
+        Extra Spark settings for ``engine="spark"`` [-].
 
     Returns
     -------
@@ -536,6 +563,12 @@ def run_pipeline(
         :func:`summarize` of the output plus ``out`` (the path written) and ``engine``.
     """
     _check_engine(engine)
+    if engine == "spark":
+        from parkzero.logistics.spark import run_spark
+
+        return run_spark(
+            shipments_path, legs_path, out_path, year=year, master=master, conf=spark_conf
+        )
     if engine == "duckdb":
         try:
             return _run_duckdb(Path(shipments_path), Path(legs_path), Path(out_path), year)
@@ -557,29 +590,19 @@ def run_pipeline(
 
 # --- DuckDB fast path -------------------------------------------------------------------------
 # run_pipeline(engine="duckdb") validates and computes in DuckDB SQL straight over the input
-# files. The SQL checks are conservative: when any of them finds a problem (or an input it does
-# not handle the same way as the pandas path, e.g. padded text or unusual column types), the run
-# falls back to the pandas path, which produces the exact per-row error messages.
+# files, with the statements of parkzero.logistics.sql (shared with the Spark engine). The SQL
+# checks are conservative: when any of them finds a problem (or an input it does not handle the
+# same way as the pandas path, e.g. padded text or unusual column types), the run falls back to
+# the pandas path, which produces the exact per-row error messages.
 
-_WS = r"[\s\v\p{Z}\x{1c}-\x{1f}\x{85}]"
-_NUM_RE = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
-_INT_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER")
-_NUM_TYPES = (*_INT_TYPES, "UBIGINT", "HUGEINT", "FLOAT", "DOUBLE")
-
-
-class _Fallback(Exception):
-    """The fast path cannot vouch for the input; use the pandas path."""
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+_Fallback = Unsupported
 
 
 def _source_sql(path: Path) -> str:
     if not path.is_file():
         raise _Fallback
     suffix = path.suffix.lower()
-    lit = "'" + str(path).replace("'", "''") + "'"
+    lit = DUCKDB.lit(str(path))
     if suffix == ".parquet":
         return f"read_parquet({lit})"
     if suffix in (".csv", ".txt"):
@@ -587,58 +610,55 @@ def _source_sql(path: Path) -> str:
     raise _Fallback
 
 
-def _columns(con: Any, view: str) -> dict[str, tuple[str, str]]:
+def _columns(con: Any, view: str) -> Columns:
     # stripped name -> (quoted raw name, type)
-    out: dict[str, tuple[str, str]] = {}
+    out: Columns = {}
     for name, ctype, *_ in con.execute(f"DESCRIBE {view}").fetchall():
         key = str(name).strip()
         if key in out:
             raise _Fallback
-        out[key] = (_q(str(name)), str(ctype))
+        out[key] = (DUCKDB.ident(str(name)), str(ctype))
     return out
 
 
-def _text_sql(cols: dict[str, tuple[str, str]], name: str, checks: list[str]) -> str:
-    if name not in cols:
-        return "CAST(NULL AS VARCHAR)"
-    raw, ctype = cols[name]
-    if ctype in _INT_TYPES:
-        return f"CAST({raw} AS VARCHAR)"
-    if ctype != "VARCHAR":
-        raise _Fallback
-    # Padded text is stripped differently by Python and DuckDB: leave it to the pandas path.
-    # The regex runs only where the first or last character is not plain printable ASCII.
-    edge = (
-        f"unicode({raw}) NOT BETWEEN 33 AND 126 OR unicode(right({raw}, 1)) NOT BETWEEN 33 AND 126"
-    )
-    checks.append(
-        f"CASE WHEN {raw} <> '' AND ({edge}) THEN regexp_matches({raw}, '^{_WS}|{_WS}$') "
-        "ELSE FALSE END"
-    )
-    return f"NULLIF({raw}, '')"
+def _has_columns(sc: Columns, lc: Columns) -> bool:
+    return all(c in sc for c in SHIPMENT_COLUMNS) and all(c in lc for c in LEG_COLUMNS)
 
 
-def _num_sql(
-    cols: dict[str, tuple[str, str]], name: str, checks: list[str], optional: bool = False
-) -> str:
-    if name not in cols:
-        return "CAST(NULL AS DOUBLE)"
-    raw, ctype = cols[name]
-    if ctype in _NUM_TYPES:
-        value = f"CAST({raw} AS DOUBLE)"
-        ok = f"(isfinite({value}) AND {value} >= 0)"
-    elif ctype == "VARCHAR":
-        value = f"TRY_CAST({raw} AS DOUBLE)"
-        ok = f"(regexp_full_match({raw}, '{_NUM_RE}') AND isfinite({value}) AND {value} >= 0)"
-    else:
-        raise _Fallback
-    if not optional:
-        checks.append(f"{raw} IS NULL OR NOT {ok}")
-    elif ctype == "VARCHAR":  # blank = no value
-        checks.append(f"NOT ({raw} IS NULL OR {raw} = '') AND NOT {ok}")
-    else:
-        checks.append(f"{raw} IS NOT NULL AND NOT {ok}")
-    return value
+def _hub_rows(pairs: list[tuple[Any, ...]]) -> list[tuple[str, str, float]]:
+    # (category, temperature, default kgCO2e/t) of each hub pair; an unknown pair is for the
+    # pandas checker to report.
+    out = []
+    for c, t in pairs:
+        try:
+            h = hub_default_intensity(c, t)
+        except InputError:
+            raise _Fallback from None
+        out.append((str(c), str(t), float(h.wtw_kgco2e_per_unit)))
+    return out
+
+
+def _factor_rows(keys: list[tuple[Any, ...]], year: int) -> list[tuple[str, str, bool, float, str]]:
+    # (mode, vclass, refr, kgCO2e per t·km, factor id) of each distinct leg kind.
+    out = []
+    for m, v, r in keys:
+        e = distance_based(
+            m, 1.0, 1.0, vehicle_class=v if m == "road" else None, refrigerated=r, year=year
+        )
+        out.append((m, v, bool(r), e.wtw_kgco2e, e.factor_ids[0] if e.factor_ids else ""))
+    return out
+
+
+def _summary(n: Any, tkm: Any, total: Any, engine: str, out: str) -> dict[str, Any]:
+    tkm, total = float(tkm), float(total)
+    return {
+        "shipments": int(n),
+        "tkm": tkm,
+        "total_kgco2e": total,
+        "kgco2e_per_tkm": total / tkm if tkm > 0 and math.isfinite(tkm) else None,
+        "engine": engine,
+        "out": out,
+    }
 
 
 def _one(con: Any, sql: str) -> tuple[Any, ...]:
@@ -657,136 +677,41 @@ def _run_duckdb(
 ) -> dict[str, Any]:
     import duckdb
 
+    d = DUCKDB
     con = duckdb.connect()
     try:
         con.execute(f"CREATE VIEW s_raw AS SELECT * FROM {_source_sql(shipments_path)}")
         con.execute(f"CREATE VIEW l_raw AS SELECT * FROM {_source_sql(legs_path)}")
         sc, lc = _columns(con, "s_raw"), _columns(con, "l_raw")
-        if any(c not in sc for c in SHIPMENT_COLUMNS) or any(c not in lc for c in LEG_COLUMNS):
+        if not _has_columns(sc, lc):
             raise _Fallback
-        checks: list[str] = []
-        date_raw, date_type = sc["ship_date"]
-        if date_type != "VARCHAR":
-            raise _Fallback
-        date = f"CAST(try_strptime({date_raw}, '%Y-%m-%d') AS DATE)"
-        checks.append(
-            f"{date_raw} IS NULL OR NOT regexp_full_match({date_raw}, '[0-9]{{4}}-[0-9]{{2}}-"
-            f"[0-9]{{2}}') OR {date} IS NULL OR year({date}) NOT BETWEEN 1678 AND 2261"
-        )
-        sid, cid = _text_sql(sc, "shipment_id", checks), _text_sql(sc, "customer_id", checks)
-        mass = _num_sql(sc, "mass_t", checks)
-        cat, temp = _text_sql(sc, "hub_category", checks), _text_sql(sc, "hub_temperature", checks)
-        meas = _num_sql(sc, "hub_kgco2e_per_t", checks, optional=True)
-        checks += [f"({sid}) IS NULL", f"({cid}) IS NULL"]
+        con.execute(f"CREATE TEMP TABLE s AS {shipments_select(d, sc, 's_raw')}")
         con.execute(
-            f"CREATE TEMP TABLE s AS SELECT {sid} AS sid, {cid} AS cid, {date} AS d, "
-            f"{mass} AS mass, {cat} AS cat, COALESCE({temp}, 'ambient') AS temp, "
-            f"CASE WHEN {cat} IS NOT NULL THEN {meas} END AS meas, "
-            f"COALESCE({' OR '.join(f'({c})' for c in checks)}, TRUE) AS bad FROM s_raw"
-        )
-        checks = []
-        lsid, mode = _text_sql(lc, "shipment_id", checks), _text_sql(lc, "mode", checks)
-        leg_no, dist = _num_sql(lc, "leg_no", checks), _num_sql(lc, "distance_km", checks)
-        vclass, trip = _text_sql(lc, "vehicle_class", checks), _text_sql(lc, "trip_id", checks)
-        if "refrigerated" in lc:
-            raw, ctype = lc["refrigerated"]
-            if ctype == "BOOLEAN":
-                refr = f"COALESCE({raw}, FALSE)"
-            else:
-                refr = f"COALESCE(lower({_text_sql(lc, 'refrigerated', checks)}) IN "
-                refr += "('1', 'true', 'yes', 'y', 't'), FALSE)"
-        else:
-            refr = "FALSE"
-        modes = ", ".join(f"'{m}'" for m in _ALL_MODES)
-        classes = ", ".join(f"'{c}'" for c in ROAD_CLASSES)
-        checks += [
-            f"lower({mode}) IS NULL OR lower({mode}) NOT IN ({modes})",
-            f"lower({mode}) = 'road' AND COALESCE(lower({vclass}), 'hgv') NOT IN ({classes})",
-            f"{leg_no} < 1 OR {leg_no} <> floor({leg_no}) OR {leg_no} > 1e9",
-        ]
-        con.execute(
-            f"CREATE TEMP TABLE l AS SELECT {lsid} AS sid, "
-            f"CASE WHEN isfinite({leg_no}) AND {leg_no} BETWEEN 1 AND 1e9 "
-            f"THEN CAST({leg_no} AS BIGINT) END AS leg_no, lower({mode}) AS mode, "
-            f"{dist} AS dist, CASE WHEN lower({mode}) = 'road' "
-            f"THEN COALESCE(lower({vclass}), 'hgv') ELSE '' END AS vclass, {refr} AS refr, "
-            f"{trip} AS trip, "
-            f"COALESCE({' OR '.join(f'({c})' for c in checks)}, TRUE) AS bad FROM l_raw"
+            f"CREATE TEMP TABLE l AS {legs_select(d, lc, 'l_raw', _ALL_MODES, tuple(ROAD_CLASSES))}"
         )
         # Bad rows, duplicates, legs of unknown shipments, shipments without legs, leg gaps.
-        _check_rows(
-            con,
-            "SELECT (SELECT count(*) = 0 OR bool_or(bad) FROM s) OR (SELECT bool_or(bad) FROM l) "
-            "OR EXISTS (SELECT 1 FROM (SELECT sid, NULL AS leg_no, 1 AS n FROM s "
-            "UNION ALL SELECT sid, leg_no, 0 AS n FROM l) GROUP BY sid "
-            "HAVING sum(n) <> 1 OR count(leg_no) = 0 OR max(leg_no) <> count(leg_no) "
-            "OR count(DISTINCT leg_no) <> count(leg_no))",
-        )
-        pairs = con.execute("SELECT DISTINCT cat, temp FROM s WHERE cat IS NOT NULL").fetchall()
-        hubs = []
-        for c, t in pairs:
-            try:
-                h = hub_default_intensity(c, t)
-            except InputError:
-                raise _Fallback from None
-            hubs.append((c, t, float(h.wtw_kgco2e_per_unit)))
+        _check_rows(con, check_rows_sql())
+        lookups = con.execute(lookups_sql()).fetchall()
+        hubs = _hub_rows([(a, b) for what, a, b, _, _ in lookups if what == "hub"])
         if year is None:
-            year = int(_one(con, "SELECT max(year(d)) FROM s")[0])
-        factors = []
-        for m, v, r in con.execute("SELECT DISTINCT mode, vclass, refr FROM l").fetchall():
-            e = distance_based(
-                m, 1.0, 1.0, vehicle_class=v if m == "road" else None, refrigerated=r, year=year
-            )
-            factors.append((m, v, r, e.wtw_kgco2e, e.factor_ids[0] if e.factor_ids else ""))
+            year = int(next(y for what, *_, y in lookups if what == "year"))
+        factors = _factor_rows([(a, b, c) for what, a, b, c, _ in lookups if what == "leg"], year)
         con.register(
             "f",
             pd.DataFrame(factors, columns=["mode", "vclass", "refr", "per_tkm", "factor_id"]),
         )
         con.register("h", pd.DataFrame(hubs, columns=["cat", "temp", "kg"]).astype({"kg": float}))
-        # A leg without trip id is its own trip (pandas names it "<shipment_id>#<leg_no>"), so
-        # its allocated emissions are its own; an explicit id containing "#" could collide
-        # with such a name and is left to the pandas path.
-        _check_rows(con, "SELECT EXISTS (SELECT 1 FROM l WHERE contains(trip, '#'))")
-        con.execute(
-            "CREATE TEMP TABLE lg AS SELECT l.sid, l.trip, s.mass * l.dist AS tkm, "
-            "s.mass * l.dist * f.per_tkm AS kg, f.factor_id "
-            "FROM l JOIN s USING (sid) JOIN f USING (mode, vclass, refr)"
-        )
-        con.execute(
-            "CREATE TEMP TABLE t AS SELECT trip, SUM(kg) AS wtw, SUM(tkm) AS ttkm, "
-            "COUNT(*) AS n, min(factor_id) <> max(factor_id) AS mixed "
-            "FROM lg WHERE trip IS NOT NULL GROUP BY trip"
-        )
-        _check_rows(con, "SELECT COALESCE(bool_or(mixed), FALSE) FROM t")
-        con.execute(
-            """
-            CREATE TEMP TABLE fp AS
-            WITH a AS (
-                SELECT lg.sid, COUNT(*) AS legs, SUM(lg.tkm) AS tkm,
-                       SUM(CASE WHEN lg.trip IS NULL THEN lg.kg
-                                WHEN t.ttkm <= 0 THEN 1.0 / t.n * t.wtw
-                                ELSE lg.tkm / t.ttkm * t.wtw END) AS transport
-                FROM lg LEFT JOIN t USING (trip) GROUP BY lg.sid
-            ), hub AS (
-                SELECT s.sid, CASE WHEN s.cat IS NULL THEN 0.0
-                                   ELSE s.mass * COALESCE(s.meas, h.kg) END AS hub
-                FROM s LEFT JOIN h ON s.cat = h.cat AND s.temp = h.temp
-            )
-            SELECT s.sid AS shipment_id, s.cid AS customer_id, s.d AS ship_date,
-                   s.mass AS mass_t, a.legs, a.tkm,
-                   a.transport AS transport_wtw_kgco2e,
-                   CAST(NULL AS DOUBLE) AS transport_ttw_kgco2e,
-                   hub.hub AS hub_wtw_kgco2e, a.transport + hub.hub AS wtw_kgco2e
-            FROM s JOIN a USING (sid) JOIN hub USING (sid)
-            """
-        )
+        con.execute(f"CREATE TEMP TABLE lg AS {legs_emissions_sql()}")
+        con.execute(f"CREATE TEMP TABLE t AS {trips_sql()}")
+        _check_rows(con, mixed_trips_sql())
+        con.execute(f"CREATE TEMP TABLE fp AS {footprints_sql()}")
         n, tkm, total = _one(con, "SELECT count(*), sum(tkm), sum(wtw_kgco2e) FROM fp")
         target = Path(out_path)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.close(fd)
         try:
-            lit = "'" + tmp.replace("'", "''") + "'"
+            lit = d.lit(tmp)
             con.execute(f"COPY (SELECT * FROM fp ORDER BY shipment_id) TO {lit} (FORMAT parquet)")
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)
@@ -797,12 +722,4 @@ def _run_duckdb(
         raise _Fallback from None
     finally:
         con.close()
-    tkm, total = float(tkm), float(total)
-    return {
-        "shipments": int(n),
-        "tkm": tkm,
-        "total_kgco2e": total,
-        "kgco2e_per_tkm": total / tkm if tkm > 0 and math.isfinite(tkm) else None,
-        "engine": "duckdb",
-        "out": str(target),
-    }
+    return _summary(n, tkm, total, "duckdb", str(target))

@@ -1,0 +1,354 @@
+"""SQL of the shipments pipeline, shared by the DuckDB and Spark engines.
+
+The batch pipeline (:func:`parkzero.logistics.pipeline.run_pipeline`) runs the same statements
+on DuckDB in-process and on Apache Spark (:mod:`parkzero.logistics.spark`). The builders here
+return SQL text; where the two dialects differ (identifier quoting, string literals, regular
+expressions, date parsing, "is finite") they ask a
+:class:`Dialect`. Everything else — the row checks, the trip totals, the t·km allocation and the
+hub operations — is one text for both engines, so the two compute the same numbers in the same
+order of operations.
+
+The statements read and create these relations (the caller names them):
+
+``s``
+    normalised shipments: ``sid, cid, d`` [date], ``mass`` [t], ``cat, temp``, ``meas``
+    [kgCO2e/t, measured hub intensity or NULL], ``bad`` (a row check failed).
+``l``
+    normalised legs: ``sid, leg_no, mode, dist`` [km], ``vclass`` ('' off road), ``refr``,
+    ``trip`` (NULL = the leg is its own trip), ``bad``.
+``f``
+    intensity per (mode, vclass, refr): ``per_tkm`` [kgCO2e/(t·km)], ``factor_id``.
+``h``
+    default hub intensity per (cat, temp): ``kg`` [kgCO2e/t].
+``lg``, ``t``, ``fp``
+    legs with t·km [t·km] and emissions [kgCO2e]; trip totals; the footprints (the output
+    columns of :data:`parkzero.logistics.pipeline.OUTPUT_COLUMNS`).
+
+The checks are conservative: a row the SQL cannot vouch for (padded text, an unusual number
+format, a column type it does not handle) counts as bad, and the engines then hand the input to
+the pandas checker, which writes the per-row messages.
+
+>>> DUCKDB.ident('a"b'), SPARK.ident("a`b")
+('"a""b"', '`a``b`')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "DUCKDB",
+    "SPARK",
+    "Columns",
+    "Dialect",
+    "Unsupported",
+    "check_rows_sql",
+    "footprints_sql",
+    "legs_emissions_sql",
+    "legs_select",
+    "lookups_sql",
+    "mixed_trips_sql",
+    "shipments_select",
+    "trips_sql",
+]
+
+#: Stripped column name → (quoted raw name, type in DuckDB's spelling, e.g. ``VARCHAR``) [-].
+Columns = dict[str, tuple[str, str]]
+
+# Whitespace that Python's str.strip removes, as a character class RE2 and Java both read.
+_WS = r"[\s\v\p{Z}\x{1c}-\x{1f}\x{85}]"
+_NUM_RE = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
+_DATE_RE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_INT_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER")
+_NUM_TYPES = (*_INT_TYPES, "UBIGINT", "HUGEINT", "FLOAT", "DOUBLE")
+_TRUE = ("1", "true", "yes", "y", "t")
+
+
+class Unsupported(Exception):
+    """The SQL path cannot vouch for the input; the pandas checker must look at it."""
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What differs between DuckDB SQL and Spark SQL in the pipeline's statements.
+
+    Parameters
+    ----------
+    name : {"duckdb", "spark"}
+        The engine [-].
+    """
+
+    name: str
+
+    @property
+    def string_type(self) -> str:
+        """Name of the text type [-]."""
+        return "VARCHAR" if self.name == "duckdb" else "STRING"
+
+    def ident(self, name: str) -> str:
+        """A quoted identifier [-]."""
+        if self.name == "duckdb":
+            return '"' + name.replace('"', '""') + '"'
+        return "`" + name.replace("`", "``") + "`"
+
+    def lit(self, text: str) -> str:
+        """A string literal (Spark reads backslash escapes in literals, DuckDB does not) [-]."""
+        if self.name == "duckdb":
+            return "'" + text.replace("'", "''") + "'"
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+    def isfinite(self, x: str) -> str:
+        """``x`` is neither NaN nor ±infinity (NULL stays NULL) [-]."""
+        if self.name == "duckdb":
+            return f"isfinite({x})"
+        # Spark sorts NaN above +infinity, so this is false for NaN and ±inf.
+        return f"(abs({x}) < CAST('Infinity' AS DOUBLE))"
+
+    def full_match(self, x: str, pattern: str) -> str:
+        """``x`` matches `pattern` as a whole [-]."""
+        if self.name == "duckdb":
+            return f"regexp_full_match({x}, {self.lit(pattern)})"
+        anchored = "^(?:" + pattern + r")\z"
+        return f"({x} RLIKE {self.lit(anchored)})"
+
+    def padded(self, raw: str) -> str:
+        """Text with leading or trailing whitespace; false for NULL [-]."""
+        if self.name == "duckdb":
+            # The regex runs only where the first or last character is not printable ASCII.
+            edge = (
+                f"unicode({raw}) NOT BETWEEN 33 AND 126 OR "
+                f"unicode(right({raw}, 1)) NOT BETWEEN 33 AND 126"
+            )
+            edges = self.lit("^" + _WS + "|" + _WS + "$")
+            return (
+                f"CASE WHEN {raw} <> '' AND ({edge}) THEN regexp_matches({raw}, {edges}) "
+                "ELSE FALSE END"
+            )
+        edges = "^" + _WS + "|" + _WS + r"\z"
+        return (
+            f"CASE WHEN ascii({raw}) BETWEEN 33 AND 126 AND ascii(right({raw}, 1)) BETWEEN 33 "
+            f"AND 126 THEN FALSE ELSE COALESCE({raw} RLIKE {self.lit(edges)}, FALSE) END"
+        )
+
+    def date(self, raw: str) -> str:
+        """``raw`` (text ``YYYY-MM-DD``) as a date, NULL when it is not a valid date [-]."""
+        if self.name == "duckdb":
+            return f"CAST(try_strptime({raw}, '%Y-%m-%d') AS DATE)"
+        return f"to_date(try_to_timestamp({raw}, 'yyyy-MM-dd'))"
+
+    def contains(self, x: str, text: str) -> str:
+        """``x`` contains `text` [-]."""
+        if self.name == "duckdb":
+            return f"contains({x}, {self.lit(text)})"
+        return f"(instr({x}, {self.lit(text)}) > 0)"
+
+
+#: DuckDB's dialect [-].
+DUCKDB = Dialect("duckdb")
+#: Spark SQL's dialect (Spark 3.5 and 4; ANSI mode on or off) [-].
+SPARK = Dialect("spark")
+
+
+def _text(d: Dialect, cols: Columns, name: str, checks: list[str]) -> str:
+    if name not in cols:
+        return f"CAST(NULL AS {d.string_type})"
+    raw, ctype = cols[name]
+    if ctype in _INT_TYPES:
+        return f"CAST({raw} AS {d.string_type})"
+    if ctype != "VARCHAR":
+        raise Unsupported(name)
+    # Padded text is stripped differently by Python and SQL: leave it to the pandas checker.
+    checks.append(d.padded(raw))
+    return f"NULLIF({raw}, '')"
+
+
+def _num(d: Dialect, cols: Columns, name: str, checks: list[str], optional: bool = False) -> str:
+    if name not in cols:
+        return "CAST(NULL AS DOUBLE)"
+    raw, ctype = cols[name]
+    if ctype in _NUM_TYPES:
+        value = f"CAST({raw} AS DOUBLE)"
+        ok = f"({d.isfinite(value)} AND {value} >= 0)"
+    elif ctype == "VARCHAR":
+        value = f"TRY_CAST({raw} AS DOUBLE)"
+        ok = f"({d.full_match(raw, _NUM_RE)} AND {d.isfinite(value)} AND {value} >= 0)"
+    else:
+        raise Unsupported(name)
+    if not optional:
+        checks.append(f"{raw} IS NULL OR NOT {ok}")
+    elif ctype == "VARCHAR":  # blank = no value
+        checks.append(f"NOT ({raw} IS NULL OR {raw} = '') AND NOT {ok}")
+    else:
+        checks.append(f"{raw} IS NOT NULL AND NOT {ok}")
+    return value
+
+
+def _bad(checks: list[str]) -> str:
+    return f"COALESCE({' OR '.join(f'({c})' for c in checks)}, TRUE) AS bad"
+
+
+def shipments_select(d: Dialect, cols: Columns, source: str) -> str:
+    """SELECT that normalises the raw shipments relation `source` into ``s``.
+
+    Parameters
+    ----------
+    d : Dialect
+    cols : Columns
+        Columns of `source` (must hold the required ones) [-].
+    source : str
+        Relation to read [-].
+
+    Raises
+    ------
+    Unsupported
+        For a column type the SQL does not handle like the pandas checker.
+    """
+    checks: list[str] = []
+    date_raw, date_type = cols["ship_date"]
+    if date_type != "VARCHAR":
+        raise Unsupported("ship_date")
+    date = d.date(date_raw)
+    checks.append(
+        f"{date_raw} IS NULL OR NOT {d.full_match(date_raw, _DATE_RE)} OR {date} IS NULL "
+        f"OR year({date}) NOT BETWEEN 1678 AND 2261"
+    )
+    sid, cid = _text(d, cols, "shipment_id", checks), _text(d, cols, "customer_id", checks)
+    mass = _num(d, cols, "mass_t", checks)
+    cat, temp = _text(d, cols, "hub_category", checks), _text(d, cols, "hub_temperature", checks)
+    meas = _num(d, cols, "hub_kgco2e_per_t", checks, optional=True)
+    checks += [f"({sid}) IS NULL", f"({cid}) IS NULL"]
+    return (
+        f"SELECT {sid} AS sid, {cid} AS cid, {date} AS d, "
+        f"{mass} AS mass, {cat} AS cat, COALESCE({temp}, 'ambient') AS temp, "
+        f"CASE WHEN {cat} IS NOT NULL THEN {meas} END AS meas, {_bad(checks)} FROM {source}"
+    )
+
+
+def legs_select(
+    d: Dialect, cols: Columns, source: str, modes: tuple[str, ...], classes: tuple[str, ...]
+) -> str:
+    """SELECT that normalises the raw legs relation `source` into ``l``.
+
+    Parameters
+    ----------
+    d : Dialect
+    cols : Columns
+        Columns of `source` [-].
+    source : str
+        Relation to read [-].
+    modes, classes : tuple of str
+        Accepted transport modes and road vehicle classes [-].
+
+    Raises
+    ------
+    Unsupported
+        For a column type the SQL does not handle like the pandas checker.
+    """
+    checks: list[str] = []
+    lsid, mode = _text(d, cols, "shipment_id", checks), _text(d, cols, "mode", checks)
+    leg_no, dist = _num(d, cols, "leg_no", checks), _num(d, cols, "distance_km", checks)
+    vclass, trip = _text(d, cols, "vehicle_class", checks), _text(d, cols, "trip_id", checks)
+    if "refrigerated" in cols:
+        raw, ctype = cols["refrigerated"]
+        if ctype == "BOOLEAN":
+            refr = f"COALESCE({raw}, FALSE)"
+        else:
+            truthy = ", ".join(d.lit(t) for t in _TRUE)
+            refr = f"COALESCE(lower({_text(d, cols, 'refrigerated', checks)}) IN ({truthy}), FALSE)"
+    else:
+        refr = "FALSE"
+    mode_list = ", ".join(d.lit(m) for m in modes)
+    class_list = ", ".join(d.lit(c) for c in classes)
+    checks += [
+        # A leg without trip id is its own trip, named "<shipment_id>#<leg_no>" by the pandas
+        # path; an explicit id with "#" could clash with such a name: the pandas path decides.
+        f"COALESCE({d.contains(trip, '#')}, FALSE)",
+        f"lower({mode}) IS NULL OR lower({mode}) NOT IN ({mode_list})",
+        f"lower({mode}) = 'road' AND COALESCE(lower({vclass}), 'hgv') NOT IN ({class_list})",
+        f"{leg_no} < 1 OR {leg_no} <> floor({leg_no}) OR {leg_no} > 1e9",
+    ]
+    return (
+        f"SELECT {lsid} AS sid, "
+        f"CASE WHEN {d.isfinite(leg_no)} AND {leg_no} BETWEEN 1 AND 1e9 "
+        f"THEN CAST({leg_no} AS BIGINT) END AS leg_no, lower({mode}) AS mode, "
+        f"{dist} AS dist, CASE WHEN lower({mode}) = 'road' "
+        f"THEN COALESCE(lower({vclass}), 'hgv') ELSE '' END AS vclass, {refr} AS refr, "
+        f"{trip} AS trip, {_bad(checks)} FROM {source}"
+    )
+
+
+def check_rows_sql(s: str = "s", l: str = "l") -> str:  # noqa: E741
+    """One boolean, true when there is no shipment, a bad row, a duplicated shipment id, a leg
+    of an unknown shipment, a shipment without legs, or a duplicated or missing leg number;
+    one pass over both relations [-]."""
+    return (
+        "SELECT count(*) = 0 OR COALESCE(bool_or(bad), FALSE) FROM ("
+        "SELECT bool_or(bad) OR sum(n) <> 1 OR count(leg_no) = 0 "
+        "OR max(leg_no) <> count(leg_no) OR count(DISTINCT leg_no) <> count(leg_no) AS bad "
+        f"FROM (SELECT sid, NULL AS leg_no, 1 AS n, bad FROM {s} "
+        f"UNION ALL SELECT sid, leg_no, 0 AS n, bad FROM {l}) AS u GROUP BY sid) AS g"
+    )
+
+
+def lookups_sql(s: str = "s", l: str = "l") -> str:  # noqa: E741
+    """The keys to look up in Python, in one query: rows ``('hub', cat, temp, NULL, NULL)``,
+    ``('leg', mode, vclass, refr, NULL)`` and ``('year', NULL, NULL, NULL, latest year)`` [-]."""
+    return (
+        "SELECT 'hub' AS what, cat AS a, temp AS b, CAST(NULL AS BOOLEAN) AS c, "
+        f"CAST(NULL AS BIGINT) AS y FROM {s} WHERE cat IS NOT NULL GROUP BY cat, temp "
+        f"UNION ALL SELECT 'leg', mode, vclass, refr, NULL FROM {l} GROUP BY mode, vclass, refr "
+        f"UNION ALL SELECT 'year', NULL, NULL, NULL, max(year(d)) FROM {s}"
+    )
+
+
+def legs_emissions_sql(l: str = "l", s: str = "s", f: str = "f") -> str:  # noqa: E741
+    """Legs with t·km [t·km] and distance-based emissions [kgCO2e] (relation ``lg``) [-]."""
+    return (
+        f"SELECT {l}.sid, {l}.trip, {s}.mass * {l}.dist AS tkm, "
+        f"{s}.mass * {l}.dist * {f}.per_tkm AS kg, {f}.factor_id "
+        f"FROM {l} JOIN {s} USING (sid) JOIN {f} USING (mode, vclass, refr)"
+    )
+
+
+def trips_sql(lg: str = "lg") -> str:
+    """Trip totals (relation ``t``): ``wtw`` [kgCO2e], ``ttkm`` [t·km], ``n`` legs, ``mixed``
+    (legs of different intensities on one trip) [-]."""
+    return (
+        "SELECT trip, SUM(kg) AS wtw, SUM(tkm) AS ttkm, "
+        "COUNT(*) AS n, min(factor_id) <> max(factor_id) AS mixed "
+        f"FROM {lg} WHERE trip IS NOT NULL GROUP BY trip"
+    )
+
+
+def mixed_trips_sql(t: str = "t") -> str:
+    """One boolean: a trip mixes modes, vehicle classes or refrigeration [-]."""
+    return f"SELECT COALESCE(bool_or(mixed), FALSE) FROM {t}"
+
+
+def footprints_sql(
+    s: str = "s",
+    lg: str = "lg",
+    t: str = "t",
+    h: str = "h",
+) -> str:
+    """Footprint per shipment (relation ``fp``, unordered): the t·km allocation of every trip
+    plus the hub operation [kgCO2e] (a trip without t·km shares its emissions equally) [-]."""
+    return f"""
+        WITH a AS (
+            SELECT lg.sid, COUNT(*) AS legs, SUM(lg.tkm) AS tkm,
+                   SUM(CASE WHEN lg.trip IS NULL THEN lg.kg
+                            WHEN t.ttkm <= 0 THEN CAST(1 AS DOUBLE) / t.n * t.wtw
+                            ELSE lg.tkm / t.ttkm * t.wtw END) AS transport
+            FROM {lg} AS lg LEFT JOIN {t} AS t USING (trip) GROUP BY lg.sid
+        ), hub AS (
+            SELECT s.sid, CASE WHEN s.cat IS NULL THEN CAST(0 AS DOUBLE)
+                               ELSE s.mass * COALESCE(s.meas, h.kg) END AS hub
+            FROM {s} AS s LEFT JOIN {h} AS h ON s.cat = h.cat AND s.temp = h.temp
+        )
+        SELECT s.sid AS shipment_id, s.cid AS customer_id, s.d AS ship_date,
+               s.mass AS mass_t, a.legs, a.tkm,
+               a.transport AS transport_wtw_kgco2e,
+               CAST(NULL AS DOUBLE) AS transport_ttw_kgco2e,
+               hub.hub AS hub_wtw_kgco2e, a.transport + hub.hub AS wtw_kgco2e
+        FROM {s} AS s JOIN a USING (sid) JOIN hub USING (sid)
+        """
