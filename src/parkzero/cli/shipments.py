@@ -20,6 +20,11 @@ app = typer.Typer(
 )
 
 
+def _arg(path: str) -> str | Path:
+    # A URI (hdfs://…) stays text for the Spark engine; anything else is a local path.
+    return path if "://" in path else Path(path)
+
+
 def _fmt(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:,.{digits}f}"
 
@@ -28,22 +33,52 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 @handle_errors
 def footprint(
     shipments: Annotated[
-        Path, typer.Argument(help="Shipments file (CSV or Parquet).", metavar="SHIPMENTS")
+        str, typer.Argument(help="Shipments file (CSV or Parquet).", metavar="SHIPMENTS")
     ],
-    legs: Annotated[Path, typer.Option("--legs", help="Legs file (CSV or Parquet).")],
-    out: Annotated[Path, typer.Option("--out", help="Parquet output, one row per shipment.")],
+    legs: Annotated[str, typer.Option("--legs", help="Legs file (CSV or Parquet).")],
+    out: Annotated[str, typer.Option("--out", help="Parquet output, one row per shipment.")],
     engine: Annotated[
         str, typer.Option("--engine", help="duckdb (default), pandas or spark.")
     ] = "duckdb",
     year: Annotated[
         int | None, typer.Option(help="Factor year (default: year of the latest ship_date).")
     ] = None,
+    master: Annotated[
+        str,
+        typer.Option(
+            "--master",
+            help="Spark master for --engine spark: local[*] (default), local[N], "
+            "spark://host:7077, yarn, k8s://…; 'env' takes it from spark-submit.",
+        ),
+    ] = "local[*]",
+    spark_conf: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--spark-conf", help="Spark setting key=value for --engine spark (repeatable)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Compute every shipment's footprint and write them to OUT.parquet (all or nothing)."""
-    from parkzero.logistics.pipeline import run_pipeline
+    """Compute every shipment's footprint and write them to OUT.parquet (all or nothing).
 
-    summary = run_pipeline(shipments, legs, out, engine=engine, year=year)
+    With --engine spark, SHIPMENTS, --legs and --out may also be URIs (hdfs://, s3a://,
+    file://), and an --out that does not end in .parquet is written as a folder of part files.
+    """
+    from parkzero.logistics.pipeline import run_pipeline
+    from parkzero.logistics.spark import parse_conf
+
+    conf = parse_conf(spark_conf or [])
+    if engine != "spark" and (spark_conf or master != "local[*]"):
+        raise InputError("--master and --spark-conf apply only to --engine spark", column="engine")
+    summary = run_pipeline(
+        _arg(shipments),
+        _arg(legs),
+        _arg(out),
+        engine=engine,
+        year=year,
+        master=None if master == "env" else master,
+        spark_conf=conf,
+    )
     if as_json:
         print_json(summary)
         return
