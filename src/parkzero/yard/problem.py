@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["Assignment", "DockSlot", "DockProblem", "Schedule", "StaffWindow", "TruckJob"]
+__all__ = ["Assignment", "DockProblem", "DockSlot", "Schedule", "StaffWindow", "TruckJob"]
 
 
 @dataclass(frozen=True)
