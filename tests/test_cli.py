@@ -136,7 +136,16 @@ def test_demo_writes_database_and_reports(tmp_path: Path, monkeypatch: pytest.Mo
     assert "武汉示范物流园" in html
     sheets = load_workbook(summary["reports"]["xlsx"], read_only=True).sheetnames
     assert len(sheets) >= 3
+    # the demo's energy.yaml is sized and shown in the plan report
+    energy = summary["energy"]
+    assert energy["pv_kw"] <= 10_331.25 + 1e-6  # the demo roofs hold 10,331 kWp
+    assert energy["annual_cost_cny"] < energy["annual_cost_bau_cny"]
+    assert energy["co2e_avoided_t"] > 0
+    plan_html = Path(summary["reports"]["plan_html"]).read_text(encoding="utf-8")
+    assert "绿色能源" in plan_html and f"{energy['pv_kw']:,.0f}" in plan_html
     # running it again replaces the data instead of duplicating it
-    again = runner.invoke(app, ["demo", "--park", str(DEMO), "--out", str(out), "--json"])
+    args = ["demo", "--park", str(DEMO), "--out", str(out), "--json", "--no-energy"]
+    again = runner.invoke(app, args)
     assert json.loads(again.stdout)["rows_imported"] == summary["rows_imported"]
     assert json.loads(again.stdout)["years"] == summary["years"]
+    assert json.loads(again.stdout)["energy"] is None

@@ -16,6 +16,7 @@ from parkzero.errors import ConfigError
 from parkzero.plan import build_catalogue, make_plan
 from parkzero.reports.inventory import write_inventory_reports
 from parkzero.reports.plan import write_plan_reports
+from parkzero.reports.spec import Section
 from parkzero.store.service import import_park, load_activities, save_inventory
 from parkzero.store.session import mask_url, session_scope, upgrade
 
@@ -45,6 +46,18 @@ def find_demo_park() -> Path:
 
 
 @handle_errors
+def _energy(park_path: Path, lang: str) -> tuple[dict[str, Any] | None, list[Section]]:
+    """The sizing of ``energy.yaml`` beside the park file, as figures and a report section."""
+    scenario = park_path.parent / "energy.yaml"
+    if not scenario.is_file():
+        return None, []
+    from parkzero.energy.report import demo_section
+    from parkzero.reports.energy import energy_section
+
+    section = demo_section(scenario, lang="zh" if lang == "zh-CN" else "en")
+    return section["figures"], [energy_section(section, lang)]
+
+
 def demo(
     park_file: Annotated[
         Path | None, typer.Option("--park", help="Park YAML (default: the demo park).")
@@ -53,12 +66,21 @@ def demo(
     lang: Annotated[
         str, typer.Option(help="Main report language: zh-CN or en (the other is written too).")
     ] = "zh-CN",
+    energy: Annotated[
+        bool,
+        typer.Option(
+            "--energy/--no-energy",
+            help="Size PV + storage + chargers for the park's energy.yaml (one yearly LP, "
+            "~10-20 s) and add it to the plan report.",
+        ),
+    ] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Load the demo park into the database, compute its inventories and 1.5 °C plan, write reports.
 
     Writes the inventory report (HTML + XLSX, zh-CN and en) and the plan report (pathway, MACC,
-    roadmap) to the output folder.
+    roadmap and, when the park has an ``energy.yaml`` beside it, the PV + storage + charger
+    sizing) to the output folder.
     """
     if lang not in ("zh-CN", "en"):
         raise ConfigError(f'unknown language "{lang}" (expected zh-CN or en)', column="--lang")
@@ -86,7 +108,13 @@ def demo(
             for k, v in write_inventory_reports(results, out_dir, lang=other).items()
         }
     )
-    files.update({f"plan_{k}": v for k, v in write_plan_reports(plan, out_dir, lang=lang).items()})
+    energy_figures, extra = _energy(path, lang) if energy else (None, [])
+    files.update(
+        {
+            f"plan_{k}": v
+            for k, v in write_plan_reports(plan, out_dir, lang=lang, extra_sections=extra).items()
+        }
+    )
     plan_summary: dict[str, Any] = {
         "target_year": plan["target"]["target_year"],
         "target_scope12_tco2e": plan["target"]["target_scope12_tco2e"],
@@ -100,6 +128,7 @@ def demo(
         "rows_imported": sum(r.rows for r in imported),
         "years": [{k: r[k] for k in ("year", *_YEAR_FIGURES)} for r in results],
         "plan": plan_summary,
+        "energy": energy_figures,
         "reports": {k: str(v) for k, v in files.items()},
     }
     if as_json:
@@ -122,6 +151,14 @@ def demo(
         f"roadmap {p['roadmap_status']} with {len(p['levers'])} levers, "
         f"NPV {p['roadmap_npv_cny'] / 1e6:,.1f} M CNY"
     )
+    if energy_figures is not None:
+        e = energy_figures
+        console.print(
+            f"Energy: PV {e['pv_kw']:,.0f} kWp, battery {e['battery_kwh']:,.0f} kWh / "
+            f"{e['battery_kw']:,.0f} kW, {e['chargers']} chargers; yearly cost "
+            f"{e['annual_cost_bau_cny'] / 1e6:,.1f} → {e['annual_cost_cny'] / 1e6:,.1f} M CNY (bill + annualised capex), "
+            f"NPV {e['npv_cny'] / 1e6:,.1f} M CNY, {e['co2e_avoided_t'] or 0:,.0f} tCO2e/yr avoided"
+        )
     base = results[-1]["base_year"]
     for reason in base["reasons"]:
         console.print(f"[yellow]Base-year recalculation needed:[/] {reason}")

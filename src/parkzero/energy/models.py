@@ -284,7 +284,9 @@ class SolverParams:
     mip_rel_gap : float
         Relative optimality gap at which a MILP stops [-].
     threads : int
-        [-]
+        HiGHS threads; 0 keeps HiGHS's default. HiGHS has one thread scheduler per process, and a
+        solve that asks for another thread count than an earlier one in the same process fails,
+        so set this only in a process of its own [-].
     solver : str
         HiGHS LP algorithm: ``"choose"``, ``"simplex"`` or ``"ipm"``; sizing turns ``"choose"``
         into interior point without crossover from 20,000 steps on [-].
@@ -299,7 +301,7 @@ class SolverParams:
 
     time_limit_s: float = 300.0
     mip_rel_gap: float = 1e-4
-    threads: int = 1
+    threads: int = 0
     solver: str = "choose"
     crossover: bool = True
     exact_export: bool = False

@@ -208,7 +208,8 @@ class _Model:
             ]
         h = new_highs()
         h.setOptionValue("time_limit", float(params.time_limit_s))
-        h.setOptionValue("threads", int(params.threads))
+        if params.threads:
+            h.setOptionValue("threads", int(params.threads))
         h.setOptionValue("mip_rel_gap", float(params.mip_rel_gap))
         h.setOptionValue("solver", params.solver)
         if params.solver == "ipm" and not params.crossover:

@@ -156,6 +156,7 @@ def plan_report(
     actuals: Mapping[int, float] | None = None,
     generated_at: datetime | None = None,
     timezone: str | None = None,
+    extra_sections: Sequence[Section] = (),
 ) -> Report:
     """Build the reduction plan report from a plan object.
 
@@ -170,6 +171,8 @@ def plan_report(
         Timezone-aware time stamp; now (UTC) if omitted.
     timezone : str, optional
         IANA zone for showing times; ``PARKZERO_TIMEZONE`` if omitted.
+    extra_sections : sequence of Section
+        Lever studies shown after the roadmap (e.g. the energy sizing of the demo).
 
     Returns
     -------
@@ -196,6 +199,7 @@ def plan_report(
         _pathway(target, years, scope3, actuals, code),
         _macc(macc, roadmap, code),
         _roadmap(roadmap, years, code),
+        *extra_sections,
         _checks(target, code),
         _notes(macc, plan, code),
     ]
@@ -452,9 +456,12 @@ def write_plan_reports(
     *,
     actuals: Mapping[int, float] | None = None,
     generated_at: datetime | None = None,
+    extra_sections: Sequence[Section] = (),
 ) -> dict[str, Path]:
     """Write the plan report as HTML and XLSX into `out_dir`; returns ``{"html", "xlsx"}``."""
-    report = plan_report(plan, lang, actuals=actuals, generated_at=generated_at)
+    report = plan_report(
+        plan, lang, actuals=actuals, generated_at=generated_at, extra_sections=extra_sections
+    )
     years = plan["roadmap"]["years"]
     park = str(plan.get("park") or "park")
     first, last = int(years[0]["year"]), int(years[-1]["year"])
