@@ -24,8 +24,6 @@ import typer
 from rich.table import Table
 
 from parkzero.cli._common import console, handle_errors, print_json
-from parkzero.energy import forecast as fc
-from parkzero.energy import pv
 from parkzero.errors import ConfigError
 
 __all__ = ["app"]
@@ -71,6 +69,8 @@ def pv_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """A year of rooftop PV output (pvlib, PVWatts method)."""
+    from parkzero.energy import pv  # pvlib loads in ~1 s: only when the command runs
+
     site = pv.load_site(site_file)
     if year < 1900 or year > 2200:
         raise ConfigError(f"year {year} is out of range (1900-2200)", column="--year")
@@ -159,6 +159,9 @@ def forecast_command(
         raise ConfigError("must be at least 1", column="--retrain-days")
     if days is not None and days < 1:
         raise ConfigError("must be at least 1", column="--days")
+    from parkzero.energy import forecast as fc  # scikit-learn: only when the command runs
+    from parkzero.energy import pv
+
     params = fc.ForecastParams(retrain_days=retrain_days)
     if site_file is not None:
         loc = pv.load_site(site_file).location
