@@ -53,3 +53,16 @@ app.add_typer(_route.app, name="route")
 from parkzero.cli import shipments as _shipments  # noqa: E402
 
 app.add_typer(_shipments.app, name="shipments")
+from parkzero.cli import energy as _energy  # noqa: E402
+from parkzero.cli import energy_plan as _energy_plan  # noqa: E402
+
+_energy_plan.register(_energy.app)
+app.add_typer(_energy.app, name="energy")
+from parkzero.cli import yard as _yard  # noqa: E402  (registers yard_sim's commands too)
+
+app.add_typer(_yard.app, name="yard")
+from parkzero.cli import users as _users  # noqa: E402
+from parkzero.cli.serve import serve as _serve  # noqa: E402
+
+app.add_typer(_users.app, name="users")
+app.command("serve")(_serve)
