@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
@@ -105,3 +106,11 @@ def test_flat_annual_load_and_year_index() -> None:
     data.update(year=2023, load={"flat_annual_kwh": 8760.0})
     sc = scenario_from_dict(data)
     assert len(sc.index) == 8760 and np.allclose(sc.load_kw, 1.0)
+
+
+def test_freq_override_keeps_the_period_of_steps() -> None:
+    # mpc.yaml: 24 hourly steps; at 15 minutes the same day is 96 steps, not 24
+    path = Path(__file__).parents[1] / "data" / "energy" / "reopt" / "mpc.yaml"
+    hourly, quarter = load_scenario(path), load_scenario(path, freq="15min")
+    assert (len(hourly.index), len(quarter.index)) == (24, 96)
+    assert quarter.index[-1] - quarter.index[0] == pd.Timedelta(hours=23, minutes=45)

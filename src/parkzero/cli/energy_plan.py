@@ -2,10 +2,15 @@
 
 Commands (registered on the ``energy`` group by :func:`register`)
 -----------------------------------------------------------------
-``parkzero energy size SCENARIO.yaml [--freq 1h|15min] [--integer-chargers] [--exact-export] [--json]``
+``parkzero energy size SCENARIO.yaml [--freq 1h|15min] [--integer-chargers] [--exact-export] [--save --park ID [--db URL]] [--json]``
     PV, battery and charger sizes from one LP over the scenario year; economics and CO2 avoided.
-``parkzero energy dispatch SCENARIO.yaml --day YYYY-MM-DD [--horizon-h 24] [--rolling] [--replan-h 4] [--json]``
+``parkzero energy dispatch SCENARIO.yaml --day YYYY-MM-DD [--horizon-h 24] [--rolling] [--replan-h 4] [--save --park ID [--db URL]] [--json]``
     The day's 15-minute MILP schedule with the scenario's fixed (or maximum) sizes.
+
+With ``--save`` the result and the scenario (self-contained: every file it names inlined) are
+stored for park ``--park`` in the database (``--db``, default ``PARKZERO_DATABASE_URL`` or
+``parkzero.db``) through :mod:`parkzero.energy.service`; the big screen and the
+``/api/parks/{park}/energy`` routes show them.
 
 With ``--json`` each prints one JSON object on stdout (keys in docs/energy.md). Bad input exits
 with code 2.
@@ -24,6 +29,42 @@ from parkzero.cli._common import console, handle_errors, print_json
 from parkzero.errors import ConfigError, ParkzeroError
 
 __all__ = ["dispatch_command", "register", "size_command"]
+
+_SAVE = typer.Option("--save", help="Store the result for --park in the database.")
+_PARK = typer.Option("--park", help="With --save: the park (id in the store).")
+_DB = typer.Option("--db", help="Database URL (default PARKZERO_DATABASE_URL or parkzero.db).")
+
+
+def _save_target(save: bool, park: str | None, db: str | None) -> str | None:
+    """Check --save/--park before any solving; return the database URL to save to (or None)."""
+    if park is not None and not save:
+        raise ConfigError("--park is only used with --save", column="--park")
+    if not save:
+        return None
+    if not park:
+        raise ConfigError(
+            "--save needs --park ID (the park to store the result for)", column="--park"
+        )
+    from parkzero.store import models as db_models
+    from parkzero.store.session import database_url, session_scope, upgrade
+
+    url = database_url(db)
+    upgrade(url)
+    with session_scope(url) as session:
+        if session.get(db_models.Park, park) is None:
+            raise ConfigError(
+                f'there is no park "{park}" in the database (import it with parkzero db import)',
+                column="--park",
+            )
+    return url
+
+
+def _store(url: str, saver: Any, park: str, document: Any, payload: Any) -> int:
+    from parkzero.store.session import session_scope
+
+    with session_scope(url) as session:
+        row = saver(session, park, document, payload)
+        return int(row.id)
 
 
 def _co2e(result: Any, scenario: Any) -> tuple[float | None, str | None]:
@@ -50,6 +91,9 @@ def size_command(
         bool,
         typer.Option("--exact-export", help="Binaries where export pays more than import (MILP)."),
     ] = False,
+    save: Annotated[bool, _SAVE] = False,
+    park: Annotated[str | None, _PARK] = None,
+    db: Annotated[str | None, _DB] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Size PV, battery and chargers for the lowest yearly cost (one HiGHS LP)."""
@@ -63,7 +107,14 @@ def size_command(
         raise ConfigError(
             f"{freq!r} is not a supported step (expected 1h or 15min)", column="--freq"
         )
-    sc = load_scenario(scenario_file, freq=freq)
+    url = _save_target(save, park, db)
+    document: Any = None
+    if url is not None:
+        from parkzero.energy.service import scenario_document
+
+        document, sc = scenario_document(scenario_file, freq=freq)
+    else:
+        sc = load_scenario(scenario_file, freq=freq)
     inp = sc.sizing_input()
     if integer_chargers and inp.chargers is not None:
         inp = replace(inp, chargers=replace(inp.chargers, integer=True))
@@ -79,6 +130,10 @@ def size_command(
     if note:
         out["co2e_note"] = note
     out["model"] = result.model_size
+    if url is not None and park is not None:
+        from parkzero.energy.service import save_sizing
+
+        out["saved"] = {"park": park, "result_id": _store(url, save_sizing, park, document, out)}
     if as_json:
         print_json(out)
         return
@@ -114,6 +169,8 @@ def size_command(
     console.print(table)
     if note:
         console.print(f"[yellow]CO2e not computed:[/] {note}")
+    if "saved" in out:
+        console.print(f"saved for park {park} (result {out['saved']['result_id']})")
 
 
 def _day_position(index: Any, day: str) -> int:
@@ -142,6 +199,9 @@ def dispatch_command(
         bool, typer.Option("--rolling", help="Re-plan every --replan-h hours.")
     ] = False,
     replan_h: Annotated[float, typer.Option("--replan-h", help="Re-planning interval [h].")] = 4.0,
+    save: Annotated[bool, _SAVE] = False,
+    park: Annotated[str | None, _PARK] = None,
+    db: Annotated[str | None, _DB] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Schedule one day at 15-minute steps (MILP): battery, EVs, V2G, peak shaving, shedding."""
@@ -150,7 +210,14 @@ def dispatch_command(
 
     if horizon_h <= 0 or replan_h <= 0:
         raise ConfigError("must be positive", column="--horizon-h")
-    sc = load_scenario(scenario_file, freq="15min")
+    url = _save_target(save, park, db)
+    document: Any = None
+    if url is not None:
+        from parkzero.energy.service import scenario_document
+
+        document, sc = scenario_document(scenario_file, freq="15min")
+    else:
+        sc = load_scenario(scenario_file, freq="15min")
     inp = sc.dispatch_input()
     start = _day_position(sc.index, day)
     steps = min(96, len(sc.index) - start)
@@ -167,6 +234,21 @@ def dispatch_command(
         "horizon_h": horizon_h,
     }
     out.update(res.summary())
+    if url is not None and park is not None:
+        from parkzero.energy.service import dispatch_payload, installed_battery_kwh, save_dispatch
+
+        payload = dispatch_payload(
+            sc,
+            res,
+            day=dt.date.fromisoformat(day),
+            mode=out["mode"],
+            horizon_h=horizon_h,
+            battery_kwh=installed_battery_kwh(inp),
+        )
+        out["saved"] = {
+            "park": park,
+            "result_id": _store(url, save_dispatch, park, document, payload),
+        }
     if as_json:
         print_json(out)
         return
@@ -192,6 +274,8 @@ def dispatch_command(
         console.print(
             f"[yellow]not met:[/] {viol['kind']} at {viol['time']}: {viol['amount']} {viol['unit']}"
         )
+    if "saved" in out:
+        console.print(f"saved for park {park} (result {out['saved']['result_id']})")
 
 
 def register(app: typer.Typer) -> None:

@@ -8,15 +8,16 @@ unless ``PARKZERO_SECRET_KEY`` is set.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from parkzero.cli._common import console, err_console, handle_errors
 
-__all__ = ["DEMO_ROLES", "load_demo", "serve"]
+__all__ = ["DEMO_ROLES", "demo_energy_day", "load_demo", "load_demo_energy", "serve"]
 
 #: Demo users: user name → (role, tenant, carrier).
 DEMO_ROLES: dict[str, tuple[str, str | None, str | None]] = {
@@ -29,10 +30,47 @@ DEMO_ROLES: dict[str, tuple[str, str | None, str | None]] = {
 }
 
 
-def load_demo(url: str, park_file: Path | None = None) -> tuple[str, dict[str, tuple[str, str]]]:
+def demo_energy_day(year: int, today: dt.date | None = None) -> dt.date:
+    """The day of the demo's energy dispatch: today's month and day in the scenario `year`.
+
+    >>> demo_energy_day(2024, dt.date(2026, 11, 24)), demo_energy_day(2023, dt.date(2028, 2, 29))
+    (datetime.date(2024, 11, 24), datetime.date(2023, 2, 28))
+    """
+    today = today or dt.date.today()
+    try:
+        return today.replace(year=year)
+    except ValueError:  # 29 February
+        return dt.date(year, 2, 28)
+
+
+def load_demo_energy(url: str, park_id: str, scenario_file: Path) -> dict[str, Any] | None:
+    """Store the park's energy scenario and one day's dispatch (so the big screen shows it).
+
+    The day is :func:`demo_energy_day`; sizes are those of a stored sizing of the same scenario
+    (``parkzero energy size FILE --save --park ID``) when there is one, else the scenario's.
+    Returns the dispatch's key figures [kWh, kW, CNY], or None without a scenario file.
+    """
+    from parkzero.energy.service import run_stored_dispatch, save_scenario, scenario_document
+    from parkzero.store.session import session_scope
+
+    if not scenario_file.is_file():
+        return None
+    document, sc = scenario_document(scenario_file)
+    day = demo_energy_day(int(sc.index[0].year))
+    with session_scope(url) as session:
+        save_scenario(session, park_id, document)
+        row = run_stored_dispatch(session, park_id, day)
+        return {"day": day.isoformat(), **dict(row.figures)}
+
+
+def load_demo(
+    url: str, park_file: Path | None = None, *, energy: bool = True
+) -> tuple[str, dict[str, tuple[str, str]]]:
     """Load a park (default the demo park) with its inventories and create the demo users.
 
-    Returns the park id and ``{username: (role, password)}``; each password is new and random.
+    With `energy`, the park's ``energy.yaml`` (next to the park file) is stored with one day's
+    dispatch (:func:`load_demo_energy`, a few seconds). Returns the park id and
+    ``{username: (role, password)}``; each password is new and random.
     """
     from parkzero.api.security import generate_password
     from parkzero.api.service import create_user, find_user, set_password, update_user
@@ -42,7 +80,8 @@ def load_demo(url: str, park_file: Path | None = None) -> tuple[str, dict[str, t
     from parkzero.store.service import import_park, load_activities, save_inventory
     from parkzero.store.session import session_scope, upgrade
 
-    park = load_park(park_file or find_demo_park())
+    park_path = park_file or find_demo_park()
+    park = load_park(park_path)
     upgrade(url)
     users: dict[str, tuple[str, str]] = {}
     with session_scope(url) as session:
@@ -77,6 +116,8 @@ def load_demo(url: str, park_file: Path | None = None) -> tuple[str, dict[str, t
                 )
                 set_password(session, user, password)
             users[username] = (role, password)
+    if energy:
+        load_demo_energy(url, park.id, park_path.parent / "energy.yaml")
     return park.id, users
 
 

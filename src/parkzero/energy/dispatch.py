@@ -336,6 +336,8 @@ def dispatch_window(
         if d_full <= hi:  # departs within the window: energy asked, or a penalised shortfall
             sh = M.var(1, 0, need, params.ev_shortfall_cny_per_kwh * (1 + 0.01 * s.priority))
             M.row([(sh, 1.0), *terms], need, math.inf)
+            # and no more: the vehicle is full at departure (it cannot soak up surplus PV)
+            M.row(terms, -math.inf, need)
         else:  # departs later: at most what is left, and enough that the rest still fits
             rest = s.max_power_kw * dt_h * (d_full - hi)
             M.row(

@@ -324,6 +324,9 @@ def scenario_from_dict(
                 "expected an ISO date or date-time", source=source, column="start"
             ) from None
         start = start.tz_localize(tz) if start.tzinfo is None else start
+        # `steps` counts the file's own time step: keep the same period when --freq overrides it
+        file_step = _FREQS.get(str(data.get("freq", "1h")), step)
+        steps = round(steps * pd.Timedelta(file_step) / pd.Timedelta(step))
         index = pd.date_range(start, periods=steps, freq=step)
     else:
         from parkzero.energy.weather import time_index

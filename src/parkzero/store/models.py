@@ -344,6 +344,7 @@ class FactorUsed(Base):
 
 # Tables that live with their domain package register on Base when imported; import them here so
 # that the store's metadata (migrations, autogenerate, tests) always holds every table.
+from parkzero.energy import tables as _energy_tables  # noqa: E402, F401
 from parkzero.ledger import tables as _ledger_tables  # noqa: E402, F401
 from parkzero.monitoring import tables as _monitoring_tables  # noqa: E402, F401
 from parkzero.neutrality import tables as _neutrality_tables  # noqa: E402, F401

@@ -16,8 +16,9 @@ Panel shapes (JSON keys, stable; ``docs/web.md``)::
     {"park": ..., "year": 2024, "generated_at": "...Z",
      "kpis": [{"id": "electricity", "value": 22283416.0, "unit": "kWh", "yoy_pct": 4.1}, ...],
      "energy_mix": {"status": "ok", "items": [{"id": "grid", "tce": ..., "share": ...}, ...]},
-     "tou": {"status": "no_data", "reason": "energy"},
-     "load_24h": {"status": "ok", "hours": [...], "load_kwh": [...], "pv_kwh": [...], "soc": null},
+     "tou": {"status": "ok", "unit": "kWh", "periods": ["critical", ...], "kwh": [...], "day": ...},
+     "load_24h": {"status": "ok", "source": "monitoring", "hours": [...], "load_kwh": [...],
+                  "pv_kwh": [...], "soc": [...] | null, "soc_day": ...},
      "energy_flow": {"status": "ok", "unit": "tce", "nodes": [...], "links": [...]},
      "emissions_by_scope": {...}, "emissions_by_source": {...},
      "logistics_intensity": {...}, "ranking": {...}, "alerts": {...},
@@ -62,6 +63,8 @@ __all__ = [
 #: Status of a panel whose source domain has no data for the park (yet).
 NO_DATA = "no_data"
 
+#: Message keys of tariff period names that differ from the period id.
+_TOU_KEYS = {"critical": "sharp"}
 _SOURCE_TOP = 8  # emission sources shown by name; the rest are summed as "others"
 _ALERTS_SHOWN = 20
 
@@ -133,8 +136,9 @@ class ScreenInputs:
     retired_tco2e : float or None
         Credits retired for the reporting year's claim period [tCO2e]; None when none.
     energy : dict or None
-        Panels from :mod:`parkzero.energy` (``tou``, ``soc``) when that package has results for the
-        park; None until then.
+        The newest stored day dispatch of :mod:`parkzero.energy`
+        (:func:`parkzero.energy.service.screen_results`: ``tou``, ``hourly``, ``soc``, ``day``);
+        None until one is stored.
     now : datetime
         When the inputs were read (UTC).
     """
@@ -355,37 +359,61 @@ def energy_flow(summary: Mapping[str, Any], lines: Sequence[Mapping[str, Any]]) 
 
 
 def tou_panel(energy: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Electricity by time-of-use period (尖峰平谷) [kWh], from :mod:`parkzero.energy`.
+    """Grid electricity by time-of-use period (尖峰平谷) [kWh], from :mod:`parkzero.energy`.
 
-    `energy` is what :func:`parkzero.web.service.energy_results` found; without a ``tou`` entry
-    (the energy package has no result for the park yet) the panel has no data.
+    `energy` is what :func:`parkzero.web.service.energy_results` found: the newest stored day
+    dispatch of the park (``day`` says which day). Without a ``tou`` entry (no stored result
+    yet) the panel has no data.
     """
     tou = None if energy is None else energy.get("tou")
     if not tou:
         return no_data("energy")
     periods = [str(p) for p in tou.get("periods", ())]
     kwh = [_num(v) for v in tou.get("kwh", ())]
-    return _ok(unit="kWh", periods=periods, kwh=kwh)
+    return _ok(unit="kWh", periods=periods, kwh=kwh, day=energy.get("day") if energy else None)
+
+
+def _soc_by_clock(energy: Mapping[str, Any], hours: Sequence[str]) -> list[float | None] | None:
+    """The dispatch plan's hourly SOC laid on `hours` by clock hour (``HH`` of each label)."""
+    soc = energy.get("soc")
+    planned = energy.get("hourly") or ()
+    if not soc or len(soc) != len(planned):
+        return None
+    by_hour = {str(h.get("hour", ""))[11:13]: _num(v) for h, v in zip(planned, soc, strict=True)}
+    return [by_hour.get(str(h)[11:13]) for h in hours]
 
 
 def load_24h(
     hourly: Sequence[Mapping[str, Any]] | None, energy: Mapping[str, Any] | None
 ) -> dict[str, Any]:
-    """Load and PV of the last 24 hours [kWh per hour], battery state of charge [-].
+    """Load and PV over 24 hours [kWh per hour], battery state of charge [-].
 
-    Load and PV come from the monitoring roll-up (meters); the state of charge from
-    :mod:`parkzero.energy` dispatch (``soc``, one value per hour) and is None until it exists.
+    Load and PV come from the monitoring roll-up of the last 24 hours (meters) when the park
+    has readings (``source: "monitoring"``); otherwise from the newest stored day dispatch of
+    :mod:`parkzero.energy` (``source: "dispatch"``, ``day`` the dispatched day: site load incl.
+    EV charging and PV used). The state of charge (``soc``, end of each hour) is the dispatch
+    plan's, by clock hour; None without a stored dispatch or battery.
     """
+    source = "monitoring"
+    day = None
+    if not hourly and energy is not None and energy.get("hourly"):
+        hourly = list(energy["hourly"])
+        source = "dispatch"
+        day = energy.get("day")
     if not hourly:
         return no_data("monitoring")
-    soc = None if energy is None else energy.get("soc")
+    hours = [str(h["hour"]) for h in hourly]
+    soc = None if energy is None else _soc_by_clock(energy, hours)
     return _ok(
         unit="kWh",
-        hours=[str(h["hour"]) for h in hourly],
+        source=source,
+        day=day,
+        hours=hours,
         load_kwh=[_num(h.get("load_kwh")) for h in hourly],
         pv_kwh=[_num(h.get("pv_kwh")) for h in hourly],
-        soc=None if not soc else [_num(v) for v in soc],
+        soc=soc,
         soc_status="ok" if soc else NO_DATA,
+        soc_day=None if soc is None or energy is None else energy.get("day"),
     )
 
 
@@ -627,5 +655,6 @@ def screen_labels(data: Mapping[str, Any], zones: Mapping[str, str], lang: str) 
     for item in (data.get("logistics_intensity") or {}).get("items", ()):
         out[item["id"]] = _kind_name(item["id"], lang)
     for period in (data.get("tou") or {}).get("periods", ()):
-        out[f"tou.{period}"] = name(f"tou.{period}", period)
+        key = _TOU_KEYS.get(period, period)  # the tariffs' "critical" is the screen's 尖峰
+        out[f"tou.{period}"] = name(f"tou.{key}", period)
     return out

@@ -209,20 +209,15 @@ def verify_ledger(session: Session, logs: Sequence[str]) -> dict[str, Any] | Non
 
 
 def energy_results(session: Session, park_id: str) -> dict[str, Any] | None:
-    """Time-of-use energy and battery state of charge from :mod:`parkzero.energy`, if any.
+    """Time-of-use energy, the dispatched day's hourly load and PV and the battery state of
+    charge from :mod:`parkzero.energy` (:func:`parkzero.energy.service.screen_results`).
 
-    Uses ``parkzero.energy.service.screen_results(session, park_id)`` when the energy package
-    provides it (returning ``{"tou": {"periods": [...], "kwh": [...]}, "soc": [...]}`` or None);
-    None otherwise, so the panels show "no data yet".
+    Returns ``{"tou": {"periods", "kwh"}, "hourly": [...], "soc": [...] | None, "day", ...}``
+    [kWh, -], or None when the park has no stored dispatch, so the panels show "no data yet".
     """
-    try:
-        from parkzero.energy import service as energy_service  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    fn = getattr(energy_service, "screen_results", None)
-    if fn is None:
-        return None
-    result = fn(session, park_id)
+    from parkzero.energy.service import screen_results
+
+    result = screen_results(session, park_id)
     return None if result is None else dict(result)
 
 

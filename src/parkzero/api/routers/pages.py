@@ -39,13 +39,13 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 
 _STAFF = ("admin", "manager", "operator", "auditor")
 _LANG_MAX_AGE = 365 * 24 * 3600
-#: Inventory report downloads (served by the reports router); ``{park}`` and ``{year}`` are
-#: filled in.
+#: Inventory report downloads (served by :mod:`parkzero.api.routers.reports`); ``{park}`` and
+#: ``{year}`` are filled in.
 REPORT_LINKS: tuple[dict[str, str], ...] = (
-    {"key": "rep.xlsx", "href": "/api/parks/{park}/reports/inventory.xlsx?year={year}"},
-    {"key": "rep.pdf", "href": "/api/parks/{park}/reports/inventory.pdf?year={year}"},
-    {"key": "rep.csv", "href": "/api/parks/{park}/reports/inventory.csv?year={year}"},
-    {"key": "rep.html", "href": "/api/parks/{park}/reports/inventory.html?year={year}"},
+    {"key": "rep.xlsx", "href": "/api/parks/{park}/reports/inventory?format=xlsx&year={year}"},
+    {"key": "rep.pdf", "href": "/api/parks/{park}/reports/inventory?format=pdf&year={year}"},
+    {"key": "rep.csv", "href": "/api/parks/{park}/reports/inventory-lines.csv?year={year}"},
+    {"key": "rep.html", "href": "/api/parks/{park}/reports/inventory?format=html&year={year}"},
 )
 
 

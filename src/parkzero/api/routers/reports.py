@@ -1,12 +1,14 @@
 """Report exports through :mod:`parkzero.reports` (``/api/parks/{park_id}/reports``).
 
-* ``inventory?format=xlsx|html``: the GHG inventory report of a year (with earlier years for
-  the trend), the same as ``parkzero demo`` writes.
-* ``plan?format=xlsx|html``: the reduction plan report (pathway, MACC, roadmap).
+* ``inventory?format=xlsx|html|pdf``: the GHG inventory report of a year (with earlier years
+  for the trend), the same as ``parkzero demo`` writes.
+* ``plan?format=xlsx|html|pdf``: the reduction plan report (pathway, MACC, roadmap).
 * ``inventory-lines.csv``: the inventory lines of a year as CSV; a tenant gets its own lines.
 
-HTML reports are served with a sandboxing Content-Security-Policy (no script runs).
-PDF is not offered yet: :mod:`parkzero.reports` has no PDF renderer.
+HTML reports are served with a sandboxing Content-Security-Policy (no script runs). PDF is the
+HTML report printed by headless Chromium on the server (:func:`parkzero.reports.pdf.render_pdf`);
+without Chromium the PDF answers 503 and says what to install. Rendered files are cached per
+stored data version, language and format.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import csv
 import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -51,6 +53,7 @@ CSV_COLUMNS = (
 _MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
 }
 _REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
 _FILE: dict[int | str, dict[str, Any]] = {
@@ -63,6 +66,24 @@ def _file(body: bytes, fmt: str, filename: str) -> Response:
     if fmt == "html":
         headers["Content-Security-Policy"] = _REPORT_CSP
     return Response(content=body, media_type=_MEDIA.get(fmt, "text/csv"), headers=headers)
+
+
+def _render(report: Any, fmt: str) -> bytes:
+    """A report spec as XLSX, HTML or PDF bytes."""
+    from parkzero.reports import render_html, render_xlsx
+
+    if fmt == "xlsx":
+        return render_xlsx(report)
+    html = render_html(report)
+    if fmt == "html":
+        return html.encode()
+    from parkzero.reports.claim import ChromiumNotFound
+    from parkzero.reports.pdf import render_pdf
+
+    try:
+        return render_pdf(html)
+    except ChromiumNotFound as exc:
+        raise HTTPException(503, f"PDF export is not available on this server: {exc}") from exc
 
 
 def _years(session: Session, park_id: str, year: int | None) -> list[int]:
@@ -98,12 +119,12 @@ def inventory_report(
     principal: Annotated[Principal, allow(*STAFF, scope="park")],
     year: int | None = Query(default=None, ge=1990, le=2100, description="Default: the latest."),
     lang: str = Query(default="zh-CN", pattern="^(zh-CN|en)$"),
-    format: str = Query(default="xlsx", pattern="^(xlsx|html)$"),
+    format: str = Query(default="xlsx", pattern="^(xlsx|html|pdf)$"),
     session: Session = Depends(get_session),
 ) -> Response:
-    """The GHG inventory report of a year as XLSX or HTML."""
+    """The GHG inventory report of a year as XLSX, HTML or PDF."""
     from parkzero.reports import inventory_report as build
-    from parkzero.reports import render_html, render_xlsx, report_filename
+    from parkzero.reports import report_filename
 
     years = _years(session, park_id, year)
     key = tuple(_latest_run_id(session, park_id, y) for y in years)
@@ -114,8 +135,7 @@ def inventory_report(
             result = latest_inventory(session, park_id, y)
             if result is not None:
                 results.append(result)
-        report = build(results, lang)
-        return render_xlsx(report) if format == "xlsx" else render_html(report).encode()
+        return _render(build(results, lang), format)
 
     body = cache_of(request, "reports", 32).get_or_compute(("inventory", key, lang, format), render)
     return _file(body, format, report_filename(park_id, years[-1], lang, format))
@@ -127,11 +147,10 @@ def plan_report(
     request: Request,
     principal: Annotated[Principal, allow(*STAFF, scope="park")],
     lang: str = Query(default="zh-CN", pattern="^(zh-CN|en)$"),
-    format: str = Query(default="xlsx", pattern="^(xlsx|html)$"),
+    format: str = Query(default="xlsx", pattern="^(xlsx|html|pdf)$"),
     session: Session = Depends(get_session),
 ) -> Response:
-    """The reduction plan report (target pathway, MACC, roadmap) as XLSX or HTML."""
-    from parkzero.reports import render_html, render_xlsx
+    """The reduction plan report (target pathway, MACC, roadmap) as XLSX, HTML or PDF."""
     from parkzero.reports.plan import plan_report as build
     from parkzero.reports.plan import plan_report_filename
 
@@ -139,8 +158,7 @@ def plan_report(
     version = data_version(session, park_id)
 
     def render() -> bytes:
-        report = build(plan, lang)
-        return render_xlsx(report) if format == "xlsx" else render_html(report).encode()
+        return _render(build(plan, lang), format)
 
     body = cache_of(request, "reports", 32).get_or_compute(
         ("plan", park_id, version, lang, format), render
