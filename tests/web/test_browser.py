@@ -172,3 +172,21 @@ def test_carrier_books_on_a_phone_and_dispatcher_sees_it(
     _shot(page, "dispatch")
     assert console.errors == []
     desk.close()
+
+
+def test_api_docs_render_from_the_server_under_its_csp(browser: Browser, live_server: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    console = Console(page)
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda req: outside.append(req.url) if not req.url.startswith(live_server) else None,
+    )
+    page.goto(f"{live_server}/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=15000)
+    assert page.locator(".swagger-ui .opblock").count() > 20  # the operations of every router
+    _shot(page, "api-docs")
+    assert outside == []  # Swagger UI's assets come from the server itself
+    assert console.errors == []
+    context.close()
