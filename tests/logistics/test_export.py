@@ -65,3 +65,20 @@ def test_measured_hub_and_refrigerated(result: PipelineResult) -> None:
 def test_unknown_shipment(result: PipelineResult) -> None:
     with pytest.raises(InputError, match="S999"):
         shipment_footprint_json(result, "S999")
+
+
+@pytest.mark.parametrize("method", ["mass", "volume"])
+def test_tces_carry_the_chosen_allocation(method: str) -> None:
+    res = compute_footprints(
+        read_table(EXAMPLES / "shipments.csv"), read_table(EXAMPLES / "legs.csv"), allocation=method
+    )
+    tkm = compute_footprints(
+        read_table(EXAMPLES / "shipments.csv"), read_table(EXAMPLES / "legs.csv")
+    )
+    for sid in res.footprints["shipment_id"].astype(str):
+        doc = shipment_footprint_json(res, sid)
+        total = sum(float(t["co2eWTW"]) for t in doc["shipmentFootprint"]["tces"])
+        assert total == pytest.approx(float(doc["totals"]["co2eWTW"]), abs=1e-5)
+    # S002 shares trip T-WH-01, so its footprint changes with the method
+    moved = shipment_footprint_json(res, "S002")["totals"]["co2eWTW"]
+    assert moved != shipment_footprint_json(tkm, "S002")["totals"]["co2eWTW"]

@@ -65,7 +65,8 @@ def _same_summary(a: dict[str, Any], b: dict[str, Any]) -> None:
 def _generate(n: int, seed: int = 14083) -> tuple[pd.DataFrame, pd.DataFrame]:
     """`n` shipments, 1-3 legs each: every mode, LGV/HGV, refrigerated road legs on shared
     reefer trips, HGV trips shared by 10 shipments, one trip without t·km, hubs of three
-    categories at two temperatures, a measured hub intensity for one hub shipment in four."""
+    categories at two temperatures, a measured hub intensity for one hub shipment in four,
+    volumes of 0.1-60 m³."""
     rng = np.random.default_rng(seed)
     ids = np.array([f"S{i:05d}" for i in range(n)], dtype=object)
     hub_cat = rng.choice(
@@ -84,6 +85,7 @@ def _generate(n: int, seed: int = 14083) -> tuple[pd.DataFrame, pd.DataFrame]:
                 has_hub, rng.choice(np.array(["ambient", "mixed"], dtype=object), n), None
             ),
             "hub_kgco2e_per_t": measured,
+            "volume_m3": rng.uniform(0.1, 60.0, n).round(2),
         }
     )
     shipments.loc[0, "mass_t"] = 0.0  # a shipment without mass
@@ -273,3 +275,68 @@ def test_uris_and_a_folder_of_part_files(spark: Any, tmp_path: Path) -> None:
     assert "shipments.csv shipment_id 'S001': shipment has no legs" in msg
     assert not (tmp_path / "x").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["duck.parquet", "footprints", "legs.csv"]
+
+
+@pytest.mark.parametrize("allocation", ["mass", "volume"])
+def test_mass_and_volume_allocation_identical_to_duckdb_and_pandas(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, allocation: str
+) -> None:
+    shipments, legs = _generate(400, seed=2023)
+    s, g = tmp_path / "shipments.parquet", tmp_path / "legs.parquet"
+    shipments.to_parquet(s, index=False)
+    legs.to_parquet(g, index=False)
+    pan = run_pipeline(s, g, tmp_path / "pandas.parquet", engine="pandas", allocation=allocation)
+    with monkeypatch.context() as m:
+        _sql_path_only(m)
+        duck = run_pipeline(s, g, tmp_path / "duck.parquet", allocation=allocation)
+        spk = run_pipeline(s, g, tmp_path / "spark.parquet", engine="spark", allocation=allocation)
+    assert spk["allocation"] == duck["allocation"] == pan["allocation"] == allocation
+    _same_summary(spk, duck)
+    _same_summary(duck, pan)
+    a = pd.read_parquet(tmp_path / "spark.parquet")
+    _same(a, pd.read_parquet(tmp_path / "duck.parquet"))
+    _same(a, pd.read_parquet(tmp_path / "pandas.parquet"))
+    # Hand check of HGV trip T0 (leg 1 of S00003-S00009 but S00007, which rides reefer trip
+    # R1; S00000 rides R0, S00001-2 trip Z): its emissions, t·km x 0.042 kgCO2e/t·km, land on
+    # its six shipments in proportion to their mass or volume.
+    t_legs = legs[(legs["trip_id"] == "T0")].merge(shipments, on="shipment_id")
+    key = t_legs["mass_t" if allocation == "mass" else "volume_m3"]
+    trip_kg = float((t_legs["mass_t"] * t_legs["distance_km"]).sum()) * 0.042
+    by_leg = compute_footprints(read_table(s), read_table(g), allocation=allocation).legs
+    got = by_leg[by_leg["trip_id"] == "T0"].set_index("shipment_id")["wtw_kgco2e"].to_dict()
+    want = dict(zip(t_legs["shipment_id"], key / key.sum() * trip_kg, strict=True))
+    assert len(got) == 6 and got == pytest.approx(want, rel=1e-12)
+
+
+def test_volume_allocation_bad_rows_same_as_duckdb_and_checked_tables_on_spark(
+    spark: Any, tmp_path: Path
+) -> None:
+    text = (EXAMPLES / "shipments.csv").read_text(encoding="utf-8")
+    s = tmp_path / "shipments.csv"
+    s.write_text(text.replace("ambient,,18", "ambient,,"), encoding="utf-8")
+    g = EXAMPLES / "legs.csv"
+    with pytest.raises(InputError) as duck:
+        run_pipeline(s, g, tmp_path / "out.parquet", allocation="volume")
+    with pytest.raises(InputError) as spk:
+        run_pipeline(s, g, tmp_path / "out.parquet", engine="spark", allocation="volume")
+    assert str(spk.value) == str(duck.value)
+    assert 'shipments.csv row 3, column "volume_m3": missing' in str(spk.value)
+    # Given as URIs (no pandas checker), the shipment is named by key.
+    with pytest.raises(InputError) as uri:
+        run_pipeline(
+            f"file://{s}",
+            f"file://{g}",
+            f"file://{tmp_path}/x",
+            engine="spark",
+            allocation="volume",
+        )
+    assert "shipments.csv shipment_id 'S002': volume_m3 missing or zero" in str(uri.value)
+    assert "trip T-WH-01" in str(uri.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shipments.csv"]
+    # compute_footprints(engine="spark") on the checked example tables, by volume.
+    frames = read_table(EXAMPLES / "shipments.csv"), read_table(g)
+    via_spark = compute_footprints(*frames, engine="spark", allocation="volume").footprints
+    _same(via_spark, compute_footprints(*frames, engine="pandas", allocation="volume").footprints)
+    # S003: 30/60 m³ of trip T-WH-01 (100.8) + reefer 3 t x 60 km x reefer factor.
+    s003 = via_spark.set_index("shipment_id").loc["S003", "transport_wtw_kgco2e"]
+    assert s003 == pytest.approx(50.4 + 30.294, rel=1e-12)

@@ -40,6 +40,14 @@ def footprint(
     engine: Annotated[
         str, typer.Option("--engine", help="duckdb (default), pandas or spark.")
     ] = "duckdb",
+    allocation: Annotated[
+        str,
+        typer.Option(
+            "--allocation",
+            help="Share of a trip's emissions: tkm (ISO 14083, default), mass or volume "
+            "(GHG Protocol; volume needs the shipments' volume_m3).",
+        ),
+    ] = "tkm",
     year: Annotated[
         int | None, typer.Option(help="Factor year (default: year of the latest ship_date).")
     ] = None,
@@ -75,6 +83,7 @@ def footprint(
         _arg(legs),
         _arg(out),
         engine=engine,
+        allocation=allocation,
         year=year,
         master=None if master == "env" else master,
         spark_conf=conf,
@@ -90,7 +99,10 @@ def footprint(
     table.add_row("kgCO2e (WTW)", _fmt(summary["total_kgco2e"], 3))
     per = summary["kgco2e_per_tkm"]
     table.add_row("kgCO2e per t·km", "—" if per is None else f"{per:.5f}")
-    console.print(f"[bold]Shipment footprints[/] (engine {summary['engine']})")
+    console.print(
+        f"[bold]Shipment footprints[/] (engine {summary['engine']}, "
+        f"allocation {summary['allocation']})"
+    )
     console.print(table)
     console.print(f"written: {escape(summary['out'])}", highlight=False)
 

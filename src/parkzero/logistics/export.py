@@ -134,7 +134,8 @@ def shipment_footprint_json(result: PipelineResult, shipment_id: str) -> dict[st
                 "mass": decimal(float(leg.mass_t) * 1000.0),
                 "distance": {"actual": decimal(float(leg.distance_km))},
                 "transportActivity": decimal(float(leg.tkm)),
-                "co2eWTW": decimal(float(leg.tkm) * float(leg.kgco2e_per_tkm)),
+                # the leg's allocated share of its trip (t·km, mass or volume allocation)
+                "co2eWTW": decimal(float(leg.wtw_kgco2e)),
             }
         )
         prev = [tce_id]

@@ -8,13 +8,18 @@ per shipment and one row per transport leg:
     ``mass_t`` [t, ≥ 0]; optional ``hub_category`` and ``hub_temperature`` (a GLEC hub
     category, see :func:`parkzero.logistics.hub_default_intensity`; empty = no hub operation)
     and ``hub_kgco2e_per_t`` [kgCO2e/t] — the park's measured intensity, used in place of the
-    default when given.
+    default when given; optional ``volume_m3`` [m³, ≥ 0], needed for allocation by volume by
+    every shipment on a shared trip.
 ``legs``
     ``shipment_id``, ``leg_no`` (1, 2, … without gaps), ``mode`` (``road``, ``rail``, ``air``,
     ``sea``, ``inland_waterway``), ``distance_km`` [km, ≥ 0]; optional ``vehicle_class``
     (road: ``lgv`` / ``hgv``, default ``hgv``), ``refrigerated`` (true/false) and ``trip_id``
-    (legs sharing a trip id are one vehicle trip, whose emissions are shared by t·km; empty =
-    the leg is its own trip).
+    (legs sharing a trip id are one vehicle trip, whose emissions are shared among its legs;
+    empty = the leg is its own trip).
+
+A trip's emissions are allocated to the legs on it by ``allocation``: ``"tkm"`` (mass ×
+distance, ISO 14083, the default), ``"mass"`` or ``"volume"`` of the shipment (the GHG Protocol
+alternatives, where the distance a shipment travels on the trip does not weigh its share).
 
 Leg emissions are distance-based (mass × distance × the mode's default intensity from the
 factor library, WTW); a shipment's footprint is the allocation of
@@ -42,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from parkzero.errors import ConfigError, InputError
-from parkzero.logistics.allocation import shipment_footprints
+from parkzero.logistics.allocation import ALLOCATION_METHODS, shipment_footprints
 from parkzero.logistics.chain import distance_based
 from parkzero.logistics.hubs import hub_default_intensity
 from parkzero.logistics.models import MODES, ROAD_CLASSES
@@ -59,9 +64,11 @@ from parkzero.logistics.sql import (
     mixed_trips_sql,
     shipments_select,
     trips_sql,
+    unweighted_shared_legs_sql,
 )
 
 __all__ = [
+    "ALLOCATIONS",
     "ENGINES",
     "LEG_COLUMNS",
     "OUTPUT_COLUMNS",
@@ -74,6 +81,8 @@ __all__ = [
     "write_parquet_atomic",
 ]
 
+#: Allocation methods of the pipeline: ``tkm`` (ISO 14083 default), ``mass``, ``volume`` [-].
+ALLOCATIONS = ALLOCATION_METHODS
 #: Engines accepted by the pipeline [-]; ``spark`` needs the ``spark`` extra.
 ENGINES = ("duckdb", "pandas", "spark")
 #: Required columns of the shipments file [-].
@@ -107,7 +116,8 @@ class PipelineResult:
         One row per shipment, columns :data:`OUTPUT_COLUMNS` (tkm [t·km], emissions [kgCO2e]).
     legs : DataFrame
         One row per leg: ``shipment_id, leg_no, trip_id, mode, vehicle_class, refrigerated,
-        distance_km [km], tkm [t·km], kgco2e_per_tkm [kgCO2e/(t·km)], factor_id``.
+        distance_km [km], tkm [t·km], kgco2e_per_tkm [kgCO2e/(t·km)], factor_id,
+        wtw_kgco2e`` (the leg's allocated share of its trip [kgCO2e]).
     hubs : DataFrame
         One row per hub operation: ``shipment_id, hub_category, hub_temperature, mass_t [t],
         wtw_kgco2e_per_t [kgCO2e/t], source``.
@@ -200,10 +210,17 @@ def _truthy(series: pd.Series) -> np.ndarray:
 
 
 def _validate(
-    shipments: pd.DataFrame, legs: pd.DataFrame, ssrc: str, lsrc: str
+    shipments: pd.DataFrame, legs: pd.DataFrame, ssrc: str, lsrc: str, allocation: str = "tkm"
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     _require(shipments, ssrc, SHIPMENT_COLUMNS)
     _require(legs, lsrc, LEG_COLUMNS)
+    if allocation == "volume" and "volume_m3" not in shipments:
+        raise InputError(
+            "missing column volume_m3 (allocation by volume needs the volume [m³] of every "
+            "shipment on a shared trip)",
+            source=ssrc,
+            column="volume_m3",
+        )
     problems: list[str] = []
     s = pd.DataFrame({"shipment_id": _text(shipments["shipment_id"])})
     s["customer_id"] = _text(shipments["customer_id"])
@@ -240,6 +257,11 @@ def _validate(
         else np.full(len(s), np.nan)
     )
     s["hub_category"], s["hub_temperature"], s["hub_kgco2e_per_t"] = cat, temp, measured
+    s["volume_m3"] = (
+        _number(shipments, ssrc, "volume_m3", problems, optional=True)
+        if "volume_m3" in shipments
+        else np.full(len(s), np.nan)
+    )
     has_hub = cat.notna().to_numpy(dtype=bool)
     pairs = cat.astype(str) + "|" + temp.astype(str)
     for pair in pd.unique(pairs[has_hub]):
@@ -310,6 +332,8 @@ def _validate(
                 f'{where}, column "shipment_id": shipment {sid} is missing leg '
                 f"{', '.join(map(str, missing))}"
             )
+    if allocation == "volume":
+        problems += _volume_problems(s, g, ssrc)
     if problems:
         raise InputError(
             f"{len(problems)} problem(s): " + "; ".join(problems[:_MAX_REPORTED]),
@@ -317,6 +341,25 @@ def _validate(
         )
     g["leg_no"] = g["leg_no"].astype("int64")
     return s, g
+
+
+def _volume_problems(s: pd.DataFrame, g: pd.DataFrame, ssrc: str) -> list[str]:
+    # Allocation by volume: every shipment with a leg on a shared trip (a trip id on more than
+    # one leg) needs a volume > 0. Negative or non-numeric volumes are reported already.
+    trips = g["trip_id"].dropna()
+    sizes = trips.map(trips.value_counts())
+    shared = g.loc[sizes[sizes > 1].index, ["shipment_id", "trip_id"]]
+    first_trip = shared.drop_duplicates("shipment_id").set_index("shipment_id")["trip_id"]
+    trip_of = s["shipment_id"].map(first_trip)
+    vol = s["volume_m3"].to_numpy(dtype=float)
+    missing = trip_of.notna().to_numpy() & ~(vol > 0) & ~(vol < 0)
+    return [
+        f'{ssrc} row {r}, column "volume_m3": '
+        + ("missing" if np.isnan(vol[r - 2]) else "zero")
+        + f" (allocation by volume needs a volume > 0 m³ for shipment "
+        f"{s['shipment_id'].iloc[r - 2]} on shared trip {trip_of.iloc[r - 2]})"
+        for r in _rows(missing)
+    ]
 
 
 def _intensities(legs: pd.DataFrame, year: int) -> tuple[np.ndarray, np.ndarray]:
@@ -346,6 +389,7 @@ def compute_footprints(
     legs: pd.DataFrame,
     *,
     engine: str = "duckdb",
+    allocation: str = "tkm",
     year: int | None = None,
     shipments_source: str = "shipments",
     legs_source: str = "legs",
@@ -361,6 +405,10 @@ def compute_footprints(
     engine : {"duckdb", "pandas", "spark"}
         Allocation engine; ``spark`` (the ``spark`` extra) computes the footprints with the
         Spark SQL of :mod:`parkzero.logistics.spark` after the pandas checks [-].
+    allocation : {"tkm", "mass", "volume"}
+        How a trip's emissions are shared among the legs on it: by t·km (ISO 14083, default),
+        by shipment mass or by shipment volume (GHG Protocol; volume needs ``volume_m3`` for
+        every shipment on a shared trip) [-].
     year : int, optional
         Year of the factor lookup; defaults to the year of the latest ``ship_date`` [yr].
     shipments_source, legs_source : str
@@ -379,17 +427,20 @@ def compute_footprints(
     ------
     InputError
         Listing every bad row (up to 20): unknown mode, negative mass or distance, a missing
-        leg, a shipment without legs, a leg of an unknown shipment, …
+        leg, a shipment without legs, a leg of an unknown shipment, a shipment on a shared trip
+        without a volume (``allocation="volume"``), …
     ConfigError
-        ``engine="spark"`` without pyspark, or an unknown engine.
+        ``engine="spark"`` without pyspark, or an unknown engine or allocation.
     """
     _check_engine(engine)
-    s, g = _validate(shipments, legs, shipments_source, legs_source)
+    _check_allocation(allocation)
+    s, g = _validate(shipments, legs, shipments_source, legs_source, allocation)
     if year is None:
         year = max(d.year for d in s["ship_date"]) if len(s) else 2024
     mass = s.set_index("shipment_id")["mass_t"]
     g["mass_t"] = mass.reindex(g["shipment_id"]).to_numpy()
     g["tkm"] = g["mass_t"] * g["distance_km"]
+    g["volume_m3"] = s.set_index("shipment_id")["volume_m3"].reindex(g["shipment_id"]).to_numpy()
     g["kgco2e_per_tkm"], g["factor_id"] = _intensities(g, year)
     own_trip = g["trip_id"].isna()
     g["trip_id"] = g["trip_id"].where(~own_trip, g["shipment_id"] + "#" + g["leg_no"].astype(str))
@@ -405,15 +456,27 @@ def compute_footprints(
     trip_kg = (g["tkm"] * g["kgco2e_per_tkm"]).groupby(g["trip_id"].to_numpy()).sum()
     trips = pd.DataFrame({"trip_id": trip_kg.index.to_numpy(), "wtw_kgco2e": trip_kg.to_numpy()})
     trips["ttw_kgco2e"] = np.nan
-    zero_trips = g.groupby("trip_id")["tkm"].transform("sum") <= 0
+    by_trip = g.groupby("trip_id")
+    zero_trips = by_trip["tkm"].transform("sum") <= 0
     # A trip carrying no t·km (zero mass or distance) emits nothing by distance-based
     # calculation; give its legs a tiny key so the allocation stays defined.
     alloc_legs = g[["shipment_id", "trip_id", "mass_t", "distance_km"]].copy()
+    if allocation == "volume":
+        # A leg alone on its trip takes the whole trip, whatever its volume (checked > 0 on
+        # shared trips).
+        alone = by_trip["tkm"].transform("size") == 1
+        alloc_legs["volume_m3"] = g["volume_m3"].where(~(alone | zero_trips), 1.0)
     # Plain object ids: hash-based isin/joins, much faster than Arrow-backed strings here.
     alloc_legs["trip_id"] = alloc_legs["trip_id"].astype(object)
     trips["trip_id"] = trips["trip_id"].astype(object)
     if zero_trips.any():
         alloc_legs.loc[zero_trips, ["mass_t", "distance_km"]] = 1.0
+    weight = {"tkm": alloc_legs["mass_t"] * alloc_legs["distance_km"], "mass": alloc_legs["mass_t"]}
+    w = weight.get(allocation, alloc_legs.get("volume_m3"))
+    assert w is not None
+    w_total = w.groupby(alloc_legs["trip_id"].to_numpy()).transform("sum")
+    trip_wtw = trips.set_index("trip_id")["wtw_kgco2e"].reindex(g["trip_id"]).to_numpy()
+    g["wtw_kgco2e"] = (w / w_total).to_numpy() * trip_wtw
     hub_rows = s[s["hub_category"].notna().to_numpy()]
     hubs = pd.DataFrame(
         {
@@ -436,12 +499,15 @@ def compute_footprints(
     if engine == "spark":
         from parkzero.logistics.spark import footprints_frame
 
-        fp = footprints_frame(s, g, year=year, master=master, conf=spark_conf)
+        fp = footprints_frame(
+            s, g, year=year, allocation=allocation, master=master, conf=spark_conf
+        )
     else:
         fp = shipment_footprints(
             alloc_legs,
             trips,
             hubs[["shipment_id", "mass_t", "wtw_kgco2e_per_t"]],
+            method=allocation,
             engine=engine,
         )
         if zero_trips.any():
@@ -465,12 +531,21 @@ def compute_footprints(
         "tkm",
         "kgco2e_per_tkm",
         "factor_id",
+        "wtw_kgco2e",
     ]
     return PipelineResult(
         footprints=fp[list(OUTPUT_COLUMNS)].reset_index(drop=True),
         legs=g[leg_cols].sort_values(["shipment_id", "leg_no"]).reset_index(drop=True),
         hubs=hubs,
     )
+
+
+def _check_allocation(allocation: str) -> None:
+    if allocation not in ALLOCATIONS:
+        raise ConfigError(
+            f'unknown allocation "{allocation}" (expected one of {", ".join(ALLOCATIONS)})',
+            column="allocation",
+        )
 
 
 def _check_engine(engine: str) -> None:
@@ -532,6 +607,7 @@ def run_pipeline(
     out_path: str | os.PathLike[str],
     *,
     engine: str = "duckdb",
+    allocation: str = "tkm",
     year: int | None = None,
     master: str | None = DEFAULT_MASTER,
     spark_conf: Mapping[str, str] | None = None,
@@ -549,6 +625,8 @@ def run_pipeline(
         (:func:`parkzero.logistics.spark.run_spark`) [-].
     engine : {"duckdb", "pandas", "spark"}
         Engine; ``spark`` needs the ``spark`` extra [-].
+    allocation : {"tkm", "mass", "volume"}
+        Allocation of a trip's emissions, see :func:`compute_footprints` [-].
     year : int, optional
         Year of the factor lookup [yr].
     master : str, optional
@@ -560,18 +638,28 @@ def run_pipeline(
     Returns
     -------
     dict
-        :func:`summarize` of the output plus ``out`` (the path written) and ``engine``.
+        :func:`summarize` of the output plus ``out`` (the path written), ``engine`` and
+        ``allocation``.
     """
     _check_engine(engine)
+    _check_allocation(allocation)
     if engine == "spark":
         from parkzero.logistics.spark import run_spark
 
         return run_spark(
-            shipments_path, legs_path, out_path, year=year, master=master, conf=spark_conf
+            shipments_path,
+            legs_path,
+            out_path,
+            allocation=allocation,
+            year=year,
+            master=master,
+            conf=spark_conf,
         )
     if engine == "duckdb":
         try:
-            return _run_duckdb(Path(shipments_path), Path(legs_path), Path(out_path), year)
+            return _run_duckdb(
+                Path(shipments_path), Path(legs_path), Path(out_path), year, allocation
+            )
         except _Fallback:
             pass  # the pandas path below reports every bad row
     shipments = read_table(shipments_path)
@@ -580,12 +668,18 @@ def run_pipeline(
         shipments,
         legs,
         engine=engine,
+        allocation=allocation,
         year=year,
         shipments_source=Path(shipments_path).name,
         legs_source=Path(legs_path).name,
     )
     written = write_parquet_atomic(result.footprints, out_path)
-    return {**summarize(result.footprints), "engine": engine, "out": str(written)}
+    return {
+        **summarize(result.footprints),
+        "engine": engine,
+        "allocation": allocation,
+        "out": str(written),
+    }
 
 
 # --- DuckDB fast path -------------------------------------------------------------------------
@@ -649,7 +743,9 @@ def _factor_rows(keys: list[tuple[Any, ...]], year: int) -> list[tuple[str, str,
     return out
 
 
-def _summary(n: Any, tkm: Any, total: Any, engine: str, out: str) -> dict[str, Any]:
+def _summary(
+    n: Any, tkm: Any, total: Any, engine: str, out: str, allocation: str = "tkm"
+) -> dict[str, Any]:
     tkm, total = float(tkm), float(total)
     return {
         "shipments": int(n),
@@ -657,6 +753,7 @@ def _summary(n: Any, tkm: Any, total: Any, engine: str, out: str) -> dict[str, A
         "total_kgco2e": total,
         "kgco2e_per_tkm": total / tkm if tkm > 0 and math.isfinite(tkm) else None,
         "engine": engine,
+        "allocation": allocation,
         "out": out,
     }
 
@@ -673,7 +770,7 @@ def _check_rows(con: Any, sql: str) -> None:
 
 
 def _run_duckdb(
-    shipments_path: Path, legs_path: Path, out_path: Path, year: int | None
+    shipments_path: Path, legs_path: Path, out_path: Path, year: int | None, allocation: str
 ) -> dict[str, Any]:
     import duckdb
 
@@ -683,7 +780,7 @@ def _run_duckdb(
         con.execute(f"CREATE VIEW s_raw AS SELECT * FROM {_source_sql(shipments_path)}")
         con.execute(f"CREATE VIEW l_raw AS SELECT * FROM {_source_sql(legs_path)}")
         sc, lc = _columns(con, "s_raw"), _columns(con, "l_raw")
-        if not _has_columns(sc, lc):
+        if not _has_columns(sc, lc) or (allocation == "volume" and "volume_m3" not in sc):
             raise _Fallback
         con.execute(f"CREATE TEMP TABLE s AS {shipments_select(d, sc, 's_raw')}")
         con.execute(
@@ -701,9 +798,11 @@ def _run_duckdb(
             pd.DataFrame(factors, columns=["mode", "vclass", "refr", "per_tkm", "factor_id"]),
         )
         con.register("h", pd.DataFrame(hubs, columns=["cat", "temp", "kg"]).astype({"kg": float}))
-        con.execute(f"CREATE TEMP TABLE lg AS {legs_emissions_sql()}")
+        con.execute(f"CREATE TEMP TABLE lg AS {legs_emissions_sql(allocation=allocation)}")
         con.execute(f"CREATE TEMP TABLE t AS {trips_sql()}")
         _check_rows(con, mixed_trips_sql())
+        if allocation == "volume":
+            _check_rows(con, unweighted_shared_legs_sql())
         con.execute(f"CREATE TEMP TABLE fp AS {footprints_sql()}")
         n, tkm, total = _one(con, "SELECT count(*), sum(tkm), sum(wtw_kgco2e) FROM fp")
         target = Path(out_path)
@@ -722,4 +821,4 @@ def _run_duckdb(
         raise _Fallback from None
     finally:
         con.close()
-    return _summary(n, tkm, total, "duckdb", str(target))
+    return _summary(n, tkm, total, "duckdb", str(target), allocation)

@@ -1,7 +1,7 @@
 """The shipments pipeline on Apache Spark (PySpark, the ``spark`` extra).
 
-:func:`run_spark` is ``run_pipeline(engine="spark")``: the same checks, intensities, t·km
-allocation and hub operations as the DuckDB engine, as the same SQL text
+:func:`run_spark` is ``run_pipeline(engine="spark")``: the same checks, intensities,
+allocation (by t·km, mass or volume) and hub operations as the DuckDB engine, as the same SQL text
 (:mod:`parkzero.logistics.sql`) run by Spark SQL, so the two engines give the same footprints
 (to 1e-9 relative; only the order in which sums are added differs).
 
@@ -57,6 +57,7 @@ from parkzero.logistics.sql import (
     mixed_trips_sql,
     shipments_select,
     trips_sql,
+    unweighted_shared_legs_sql,
 )
 
 __all__ = [
@@ -303,7 +304,7 @@ class _Views:
             self.session.catalog.dropTempView(self.name(key))
 
 
-def _tables(views: _Views, year: int | None) -> tuple[Any, int]:
+def _tables(views: _Views, year: int | None, allocation: str = "tkm") -> tuple[Any, int]:
     # From normalised views s and l (checked): intensities, hubs, trips → the footprint frame.
     from parkzero.logistics.pipeline import _factor_rows, _hub_rows
 
@@ -322,10 +323,12 @@ def _tables(views: _Views, year: int | None) -> tuple[Any, int]:
         ),
     )
     views.put("h", session.createDataFrame(hubs, "cat STRING, temp STRING, kg DOUBLE"))
-    views.sql("lg", legs_emissions_sql(n("l"), n("s"), n("f")), persist=True)
+    views.sql("lg", legs_emissions_sql(n("l"), n("s"), n("f"), allocation), persist=True)
     views.sql("t", trips_sql(n("lg")), persist=True)
     if views.value(mixed_trips_sql(n("t"))):
         raise Unsupported("trip_id")
+    if allocation == "volume" and views.value(unweighted_shared_legs_sql(n("lg"), n("t"))):
+        raise Unsupported("volume_m3")
     fp = session.sql(footprints_sql(n("s"), n("lg"), n("t"), n("h")))
     return fp, year
 
@@ -445,8 +448,29 @@ def _report(views: _Views, ssrc: str, lsrc: str) -> InputError:
     )
 
 
+def _volume_report(views: _Views, ssrc: str) -> InputError:
+    # Allocation by volume, inputs given as URIs: shipments on shared trips without a volume.
+    n = views.name
+    rows = views.session.sql(
+        f"SELECT DISTINCT lg.sid, lg.trip FROM {n('lg')} AS lg JOIN {n('t')} AS t "
+        "USING (trip) WHERE t.n > 1 AND (lg.w IS NULL OR NOT lg.w > 0) ORDER BY lg.sid"
+    ).take(_MAX_REPORTED)
+    problems = [
+        f"{ssrc} shipment_id {sid!r}: volume_m3 missing or zero (allocation by volume needs a "
+        f"volume > 0 m³ for every shipment on a shared trip, here trip {trip})"
+        for sid, trip in rows
+    ]
+    return InputError(f"{len(problems)} problem(s): " + "; ".join(problems), source=ssrc)
+
+
 def _spark_checked(
-    session: Any, shipments: str, legs: str, out: str, year: int | None, local: bool
+    session: Any,
+    shipments: str,
+    legs: str,
+    out: str,
+    year: int | None,
+    local: bool,
+    allocation: str = "tkm",
 ) -> dict[str, Any]:
     from parkzero.logistics.pipeline import (
         LEG_COLUMNS,
@@ -466,6 +490,8 @@ def _spark_checked(
             raise Unsupported("read") from None
         if any(c not in sc for c in SHIPMENT_COLUMNS) or any(c not in lc for c in LEG_COLUMNS):
             raise Unsupported("columns")
+        if allocation == "volume" and "volume_m3" not in sc:
+            raise Unsupported("volume_m3")
         n = views.name
         views.sql("s", shipments_select(SPARK, sc, n("s_raw")), persist=True)
         views.sql(
@@ -479,11 +505,16 @@ def _spark_checked(
             if not local:
                 raise _report(views, _name(shipments), _name(legs))
             raise Unsupported("rows")
-        fp, _ = _tables(views, year)
+        try:
+            fp, _ = _tables(views, year, allocation)
+        except Unsupported as exc:
+            if str(exc) == "volume_m3" and not local:
+                raise _volume_report(views, _name(shipments)) from None
+            raise
         where, (count, tkm, total) = _write(session, fp, out)
     finally:
         views.close()
-    return _summary(count, tkm, total, "spark", where)
+    return _summary(count, tkm, total, "spark", where, allocation)
 
 
 def _name(location: str) -> str:
@@ -495,6 +526,7 @@ def run_spark(
     legs_path: str | os.PathLike[str],
     out_path: str | os.PathLike[str],
     *,
+    allocation: str = "tkm",
     year: int | None = None,
     master: str | None = DEFAULT_MASTER,
     conf: Mapping[str, str] | None = None,
@@ -507,6 +539,9 @@ def run_spark(
         CSV or Parquet files of the schemas in :mod:`parkzero.logistics.pipeline` [-].
     out_path : path or URI
         ``*.parquet``: one Parquet file; anything else: a folder of part files [-].
+    allocation : {"tkm", "mass", "volume"}
+        Allocation of a trip's emissions among its legs (by t·km, shipment mass or shipment
+        volume), see :func:`parkzero.logistics.pipeline.compute_footprints` [-].
     year : int, optional
         Year of the factor lookup; defaults to the year of the latest ``ship_date`` [yr].
     master : str, optional
@@ -518,7 +553,7 @@ def run_spark(
     -------
     dict
         ``shipments`` [-], ``tkm`` [t·km], ``total_kgco2e`` [kgCO2e], ``kgco2e_per_tkm``
-        [kgCO2e/(t·km)], ``engine`` ("spark"), ``out`` (what was written).
+        [kgCO2e/(t·km)], ``engine`` ("spark"), ``allocation``, ``out`` (what was written).
 
     Raises
     ------
@@ -535,7 +570,7 @@ def run_spark(
     with spark_session(master, conf) as session, _run_conf(session):
         try:
             local = s_local is not None and l_local is not None
-            return _spark_checked(session, shipments, legs, out, year, local)
+            return _spark_checked(session, shipments, legs, out, year, local, allocation)
         except Unsupported:
             if s_local is None or l_local is None:
                 raise InputError(
@@ -551,13 +586,14 @@ def run_spark(
             read_table(s_local),
             read_table(l_local),
             engine="spark",
+            allocation=allocation,
             year=year,
             shipments_source=_name(shipments),
             legs_source=_name(legs),
         )
         frame = session.createDataFrame(_records(result.footprints[list(_OUTPUT)]), _OUTPUT_SCHEMA)
         where, (count, tkm, total) = _write(session, frame, out)
-        return _summary(count, tkm, total, "spark", where)
+        return _summary(count, tkm, total, "spark", where, allocation)
 
 
 def footprints_frame(
@@ -565,6 +601,7 @@ def footprints_frame(
     legs: pd.DataFrame,
     *,
     year: int,
+    allocation: str = "tkm",
     master: str | None = DEFAULT_MASTER,
     conf: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
@@ -574,13 +611,16 @@ def footprints_frame(
     ----------
     shipments : DataFrame
         Checked shipments: ``shipment_id, customer_id, ship_date`` [date], ``mass_t`` [t],
-        ``hub_category, hub_temperature, hub_kgco2e_per_t`` [kgCO2e/t or NaN].
+        ``hub_category, hub_temperature, hub_kgco2e_per_t`` [kgCO2e/t or NaN], ``volume_m3``
+        [m³ or NaN; > 0 on shared trips for ``allocation="volume"``].
     legs : DataFrame
         Checked legs: ``shipment_id, leg_no, mode, distance_km`` [km], ``vehicle_class``,
         ``refrigerated``, ``trip_id`` (every leg has one; a leg that is its own trip has its
         own id).
     year : int
         Year of the factor lookup [yr].
+    allocation : {"tkm", "mass", "volume"}
+        Allocation of a trip's emissions among its legs [-].
     master, conf
         As :func:`run_spark`; an active session is reused.
 
@@ -596,6 +636,7 @@ def footprints_frame(
             "cid": shipments["customer_id"].astype(str),
             "d": shipments["ship_date"],
             "mass": shipments["mass_t"].astype(float),
+            "vol": shipments["volume_m3"].astype(float),
             "cat": shipments["hub_category"],
             "temp": shipments["hub_temperature"],
             "meas": shipments["hub_kgco2e_per_t"].astype(float),
@@ -621,13 +662,20 @@ def footprints_frame(
             n = views.name
             views.sql(
                 "s",
-                "SELECT sid, cid, d, mass, cat, temp, CASE WHEN cat IS NOT NULL THEN meas END "
+                "SELECT sid, cid, d, mass, vol, cat, temp, "
+                "CASE WHEN cat IS NOT NULL THEN meas END "
                 f"AS meas, FALSE AS bad FROM {n('s_in')}",
             )
             views.sql("l", f"SELECT *, FALSE AS bad FROM {n('l_in')}")
             try:
-                fp, _ = _tables(views, year)
-            except Unsupported:
+                fp, _ = _tables(views, year, allocation)
+            except Unsupported as exc:
+                if str(exc) == "volume_m3":
+                    raise InputError(
+                        "allocation by volume needs a volume > 0 for every shipment on a "
+                        "shared trip",
+                        column="volume_m3",
+                    ) from None
                 raise InputError(
                     "legs of one trip must have the same mode, vehicle class and refrigeration",
                     column="trip_id",
@@ -639,7 +687,9 @@ def footprints_frame(
     return out.astype({k: v for k, v in _OUTPUT.items() if v is not object})
 
 
-_S_SCHEMA = "sid STRING, cid STRING, d DATE, mass DOUBLE, cat STRING, temp STRING, meas DOUBLE"
+_S_SCHEMA = (
+    "sid STRING, cid STRING, d DATE, mass DOUBLE, vol DOUBLE, cat STRING, temp STRING, meas DOUBLE"
+)
 _L_SCHEMA = (
     "sid STRING, leg_no BIGINT, mode STRING, dist DOUBLE, vclass STRING, refr BOOLEAN, trip STRING"
 )

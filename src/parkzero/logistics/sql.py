@@ -4,15 +4,16 @@ The batch pipeline (:func:`parkzero.logistics.pipeline.run_pipeline`) runs the s
 on DuckDB in-process and on Apache Spark (:mod:`parkzero.logistics.spark`). The builders here
 return SQL text; where the two dialects differ (identifier quoting, string literals, regular
 expressions, date parsing, "is finite") they ask a
-:class:`Dialect`. Everything else — the row checks, the trip totals, the t·km allocation and the
-hub operations — is one text for both engines, so the two compute the same numbers in the same
+:class:`Dialect`. Everything else — the row checks, the trip totals, the allocation (by t·km, mass or
+volume: one weight expression, :data:`ALLOCATION_WEIGHTS`) and the hub operations — is one text for both engines, so the two compute the same numbers in the same
 order of operations.
 
 The statements read and create these relations (the caller names them):
 
 ``s``
-    normalised shipments: ``sid, cid, d`` [date], ``mass`` [t], ``cat, temp``, ``meas``
-    [kgCO2e/t, measured hub intensity or NULL], ``bad`` (a row check failed).
+    normalised shipments: ``sid, cid, d`` [date], ``mass`` [t], ``vol`` [m³ or NULL],
+    ``cat, temp``, ``meas`` [kgCO2e/t, measured hub intensity or NULL], ``bad`` (a row check
+    failed).
 ``l``
     normalised legs: ``sid, leg_no, mode, dist`` [km], ``vclass`` ('' off road), ``refr``,
     ``trip`` (NULL = the leg is its own trip), ``bad``.
@@ -21,8 +22,9 @@ The statements read and create these relations (the caller names them):
 ``h``
     default hub intensity per (cat, temp): ``kg`` [kgCO2e/t].
 ``lg``, ``t``, ``fp``
-    legs with t·km [t·km] and emissions [kgCO2e]; trip totals; the footprints (the output
-    columns of :data:`parkzero.logistics.pipeline.OUTPUT_COLUMNS`).
+    legs with t·km [t·km], emissions [kgCO2e] and allocation weight ``w`` (t·km [t·km], mass
+    [t] or volume [m³], see :data:`ALLOCATION_WEIGHTS`); trip totals; the footprints (the
+    output columns of :data:`parkzero.logistics.pipeline.OUTPUT_COLUMNS`).
 
 The checks are conservative: a row the SQL cannot vouch for (padded text, an unusual number
 format, a column type it does not handle) counts as bad, and the engines then hand the input to
@@ -37,6 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "ALLOCATION_WEIGHTS",
     "DUCKDB",
     "SPARK",
     "Columns",
@@ -50,6 +53,7 @@ __all__ = [
     "mixed_trips_sql",
     "shipments_select",
     "trips_sql",
+    "unweighted_shared_legs_sql",
 ]
 
 #: Stripped column name → (quoted raw name, type in DuckDB's spelling, e.g. ``VARCHAR``) [-].
@@ -62,6 +66,15 @@ _DATE_RE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _INT_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER")
 _NUM_TYPES = (*_INT_TYPES, "UBIGINT", "HUGEINT", "FLOAT", "DOUBLE")
 _TRUE = ("1", "true", "yes", "y", "t")
+
+#: Allocation weight of a leg within its trip, by allocation method, as SQL over the
+#: normalised shipments ``{s}`` and legs ``{l}``: transport activity [t·km] (ISO 14083
+#: default), shipment mass [t] or shipment volume [m³] (GHG Protocol alternatives) [-].
+ALLOCATION_WEIGHTS = {
+    "tkm": "{s}.mass * {l}.dist",
+    "mass": "{s}.mass",
+    "volume": "{s}.vol",
+}
 
 
 class Unsupported(Exception):
@@ -216,10 +229,11 @@ def shipments_select(d: Dialect, cols: Columns, source: str) -> str:
     mass = _num(d, cols, "mass_t", checks)
     cat, temp = _text(d, cols, "hub_category", checks), _text(d, cols, "hub_temperature", checks)
     meas = _num(d, cols, "hub_kgco2e_per_t", checks, optional=True)
+    vol = _num(d, cols, "volume_m3", checks, optional=True)
     checks += [f"({sid}) IS NULL", f"({cid}) IS NULL"]
     return (
         f"SELECT {sid} AS sid, {cid} AS cid, {date} AS d, "
-        f"{mass} AS mass, {cat} AS cat, COALESCE({temp}, 'ambient') AS temp, "
+        f"{mass} AS mass, {vol} AS vol, {cat} AS cat, COALESCE({temp}, 'ambient') AS temp, "
         f"CASE WHEN {cat} IS NOT NULL THEN {meas} END AS meas, {_bad(checks)} FROM {source}"
     )
 
@@ -301,22 +315,47 @@ def lookups_sql(s: str = "s", l: str = "l") -> str:  # noqa: E741
     )
 
 
-def legs_emissions_sql(l: str = "l", s: str = "s", f: str = "f") -> str:  # noqa: E741
-    """Legs with t·km [t·km] and distance-based emissions [kgCO2e] (relation ``lg``) [-]."""
+def _weight(allocation: str, s: str, l: str) -> str:  # noqa: E741
+    try:
+        return ALLOCATION_WEIGHTS[allocation].format(s=s, l=l)
+    except KeyError:
+        raise ValueError(
+            f'unknown allocation "{allocation}" (expected one of {", ".join(ALLOCATION_WEIGHTS)})'
+        ) from None
+
+
+def legs_emissions_sql(
+    l: str = "l",  # noqa: E741
+    s: str = "s",
+    f: str = "f",
+    allocation: str = "tkm",
+) -> str:
+    """Legs with t·km [t·km], distance-based emissions [kgCO2e] and the allocation weight
+    ``w`` of `allocation` (:data:`ALLOCATION_WEIGHTS`) (relation ``lg``) [-]."""
     return (
         f"SELECT {l}.sid, {l}.trip, {s}.mass * {l}.dist AS tkm, "
-        f"{s}.mass * {l}.dist * {f}.per_tkm AS kg, {f}.factor_id "
+        f"{s}.mass * {l}.dist * {f}.per_tkm AS kg, {_weight(allocation, s, l)} AS w, "
+        f"{f}.factor_id "
         f"FROM {l} JOIN {s} USING (sid) JOIN {f} USING (mode, vclass, refr)"
     )
 
 
 def trips_sql(lg: str = "lg") -> str:
-    """Trip totals (relation ``t``): ``wtw`` [kgCO2e], ``ttkm`` [t·km], ``n`` legs, ``mixed``
-    (legs of different intensities on one trip) [-]."""
+    """Trip totals (relation ``t``): ``wtw`` [kgCO2e], ``tw`` total allocation weight (t·km,
+    t or m³), ``n`` legs, ``mixed`` (legs of different intensities on one trip) [-]."""
     return (
-        "SELECT trip, SUM(kg) AS wtw, SUM(tkm) AS ttkm, "
+        "SELECT trip, SUM(kg) AS wtw, SUM(w) AS tw, "
         "COUNT(*) AS n, min(factor_id) <> max(factor_id) AS mixed "
         f"FROM {lg} WHERE trip IS NOT NULL GROUP BY trip"
+    )
+
+
+def unweighted_shared_legs_sql(lg: str = "lg", t: str = "t") -> str:
+    """One boolean: a leg on a shared trip (more than one leg) has no allocation weight or a
+    weight ≤ 0 — for allocation by volume, a shipment without a volume [-]."""
+    return (
+        f"SELECT COALESCE(bool_or(lg.w IS NULL OR NOT lg.w > 0), FALSE) FROM {lg} AS lg "
+        f"JOIN {t} AS t USING (trip) WHERE t.n > 1"
     )
 
 
@@ -331,14 +370,15 @@ def footprints_sql(
     t: str = "t",
     h: str = "h",
 ) -> str:
-    """Footprint per shipment (relation ``fp``, unordered): the t·km allocation of every trip
-    plus the hub operation [kgCO2e] (a trip without t·km shares its emissions equally) [-]."""
+    """Footprint per shipment (relation ``fp``, unordered): every trip's emissions allocated by
+    the legs' weight ``w`` (:func:`legs_emissions_sql`) plus the hub operation [kgCO2e]; a trip
+    whose weights sum to 0 or are missing shares its emissions equally [-]."""
     return f"""
         WITH a AS (
             SELECT lg.sid, COUNT(*) AS legs, SUM(lg.tkm) AS tkm,
                    SUM(CASE WHEN lg.trip IS NULL THEN lg.kg
-                            WHEN t.ttkm <= 0 THEN CAST(1 AS DOUBLE) / t.n * t.wtw
-                            ELSE lg.tkm / t.ttkm * t.wtw END) AS transport
+                            WHEN COALESCE(t.tw, 0) <= 0 THEN CAST(1 AS DOUBLE) / t.n * t.wtw
+                            ELSE lg.w / t.tw * t.wtw END) AS transport
             FROM {lg} AS lg LEFT JOIN {t} AS t USING (trip) GROUP BY lg.sid
         ), hub AS (
             SELECT s.sid, CASE WHEN s.cat IS NULL THEN CAST(0 AS DOUBLE)
