@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import stat
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import typer
@@ -260,6 +261,12 @@ def test_monitor_meters_ingest_rollup_alerts(env: Path) -> None:
         "monitor", "ingest", str(env / "readings.csv"), "--park", "wuhan-demo", "--json"
     )
     assert json.loads(out)["duplicates"] == 8
+    # in a terminal: a progress line, then the readable summary (the resend changes nothing)
+    with mock.patch("parkzero.cli.monitor.sys.stderr") as tty:
+        tty.isatty.return_value = True
+        code, out, err = run("monitor", "ingest", str(env / "readings.csv"), "--park", "wuhan-demo")
+    assert code == 0, err
+    assert "8" in out and "duplicate" in out.lower()
     code, out, err = run(
         "monitor",
         "rollup",

@@ -137,3 +137,10 @@ def test_audit_finds_a_rewritten_entry(session: Session) -> None:
     report = ledger.audit_log(session, ORIGIN)
     assert not report.ok
     assert "entry 7: stored leaf hash does not match its data" in report.problems
+
+
+@pytest.mark.parametrize("width", [1, 2, 4, 8, 16])
+def test_tile_subtree_roots_match_the_pure_tree(width: int) -> None:
+    # the tile writer hashes adjacent 64-byte sibling pairs straight out of the tile's bytes
+    hashes = [merkle.leaf_hash(d) for d in datas(0, width)]
+    assert ledger._perfect_root(b"".join(hashes)) == merkle.root(hashes)

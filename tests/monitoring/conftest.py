@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -94,3 +96,41 @@ def site(db_url: str) -> Iterator[Site]:  # noqa: F811 - the store fixture
         skey,
     )
     engine.dispose()
+
+
+# Worker processes are forked only from a process running one thread, which pytest with other
+# tests' threads may not be: these tests run ingest in a fresh interpreter.
+CHILD = """
+import json, multiprocessing, sys
+from parkzero.monitoring import service
+from parkzero.store.session import make_engine
+url, park, log, path, batch, workers = sys.argv[1:7]
+with open(path, encoding="utf-8") as handle:
+    items = [line.rstrip("\\n") for line in handle]
+mode = "processes" if service._worker_count(int(workers)) else "thread"
+def progress(result):
+    pids = [p.pid for p in multiprocessing.active_children()]
+    print(json.dumps({"batch": result.accepted, "pids": pids}), flush=True)
+engine = make_engine(url)
+result = service.ingest(
+    engine, park, items, log=log, source="api", batch_size=int(batch), workers=int(workers),
+    on_batch=progress,
+)
+engine.dispose()
+print(json.dumps({"mode": mode, **result.to_dict()}), flush=True)
+"""
+
+
+def ingest_command(site: Site, path: Path, batch: int, workers: int) -> list[str]:
+    """Run ingest over the JSON lines in `path` in a child; it prints one line per batch."""
+    return [
+        sys.executable,
+        "-c",
+        CHILD,
+        site.url,
+        PARK_ID,
+        LOG,
+        str(path),
+        str(batch),
+        str(workers),
+    ]

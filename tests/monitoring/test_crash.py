@@ -23,7 +23,7 @@ from parkzero.ledger.note import write_key_files
 from parkzero.monitoring.tables import Reading
 from parkzero.store.session import make_sessionmaker
 
-from .conftest import LOG, PARK_ID, Site
+from .conftest import LOG, PARK_ID, Site, ingest_command
 
 METERS = ("E-MAIN", "E-SORT", "E-COLD", "W-1")
 PER_METER = 1200
@@ -105,4 +105,49 @@ def test_killed_ingest_resumes_without_loss_or_duplicates(site: Site, tmp_path: 
         assert after is not None and after.size == 4 + total
         proof = ledger.consistency_proof(s, LOG, before.size, after.size)
         merkle.verify_consistency(before.size, after.size, proof, before.root, after.root)
+        assert ledger.audit_log(s, LOG, site.log_key).ok
+
+
+def gone(pid: int) -> bool:
+    """True when the process has exited (a zombie waiting for its reaper counts as exited)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return True
+    return "\nState:\tZ" in status
+
+
+def test_killed_ingest_with_worker_processes_leaves_no_worker_behind(
+    site: Site, tmp_path: Path
+) -> None:
+    path = tmp_path / "messages.jsonl"
+    lines = [site.sign(m, i, 10 * i + 1).to_json() for i in range(PER_METER) for m in METERS]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    command = ingest_command(site, path, batch=BATCH, workers=2)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    batches = [json.loads(process.stdout.readline()) for _ in range(3)]  # three committed
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=30)
+    workers = batches[0]["pids"]
+    assert len(workers) == 2
+    deadline = time.monotonic() + 10  # the workers' watchdog polls every 0.25 s
+    while not all(gone(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert all(gone(pid) for pid in workers), "a checking worker outlived the killed ingest"
+
+    stored = readings(site)
+    assert stored % BATCH == 0 and 3 * BATCH <= stored < len(lines)
+    with make_sessionmaker(site.engine)() as s:
+        assert ledger.get_head(s, LOG).size == 4 + stored
+        assert ledger.audit_log(s, LOG, site.log_key).ok
+
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert rerun.returncode == 0, rerun.stderr
+    result = json.loads(rerun.stdout.splitlines()[-1])
+    assert result["mode"] == "processes"
+    assert (result["accepted"], result["duplicates"]) == (len(lines) - stored, stored)
+    with make_sessionmaker(site.engine)() as s:
+        assert readings(site) == len(lines)
+        assert ledger.get_head(s, LOG).size == 4 + len(lines)
         assert ledger.audit_log(s, LOG, site.log_key).ok

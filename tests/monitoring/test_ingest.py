@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -12,11 +14,19 @@ from parkzero.errors import InputError
 from parkzero.ledger import merkle
 from parkzero.ledger import store as ledger
 from parkzero.monitoring.readings import SignedReading, parse_reading
-from parkzero.monitoring.service import get_meters, ingest, load_readings, register_meters
+from parkzero.monitoring.service import (
+    CheckedBatch,
+    check_batch,
+    get_meters,
+    ingest,
+    load_readings,
+    register_meters,
+    store_batch,
+)
 from parkzero.monitoring.tables import Meter, Reading, ReadingReject
 from parkzero.store.session import make_sessionmaker
 
-from .conftest import LOG, PARK_ID, Site
+from .conftest import LOG, PARK_ID, Site, ingest_command
 
 
 def count(site: Site, model: type, **where: object) -> int:
@@ -118,3 +128,74 @@ def test_unknown_park_is_an_input_error(site: Site) -> None:
 
 def test_meter_rows_reference_the_park(site: Site) -> None:
     assert count(site, Meter, park_id=PARK_ID) == 4
+
+
+def test_worker_processes_store_exactly_what_one_thread_stores(site: Site, tmp_path: Path) -> None:
+    good = [site.sign(m, i, 10 * i + 1) for i in range(20) for m in ("E-MAIN", "E-SORT")]
+    forged = site.sign("E-COLD", 1, 5.0)
+    forged = SignedReading(forged.park, forged.meter, forged.ts, "6.0", forged.unit, forged.sig)
+    conflict = site.sign("E-MAIN", 3, 99999)  # same meter and time as a good one, other value
+    unsigned = json.dumps({**good[0].payload(), "ts": "2024-02-01T00:00:00Z"})
+    lines = [r.to_json() for r in good] + [good[4].to_json(), forged.to_json(), conflict.to_json()]
+    lines += [unsigned, "not json", good[39].to_json()]
+    path = tmp_path / "messages.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    run = subprocess.run(
+        ingest_command(site, path, batch=7, workers=2),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    *progress, last = [json.loads(line) for line in run.stdout.splitlines()]
+    assert last["mode"] == "processes"
+    assert len(progress) == last["batches"] == 7  # 46 messages in batches of 7
+    assert len(progress[0]["pids"]) == 2  # the two checking workers
+    assert (last["accepted"], last["duplicates"]) == (40, 2)
+    assert last["rejected"] == {
+        "bad_signature": 1,
+        "conflict": 1,
+        "malformed": 1,
+        "missing_signature": 1,
+    }
+    # batches were stored in input order whatever worker checked them: reading i is entry 4 + i
+    with make_sessionmaker(site.engine)() as s:
+        for i in (0, 6, 7, 21, 39):
+            assert ledger.get_entry(s, LOG, 4 + i) == ("reading", good[i].entry())
+        assert ledger.get_head(s, LOG).size == 44
+        assert ledger.audit_log(s, LOG).ok
+    assert count(site, Reading) == 40 and count(site, ReadingReject) == 4
+
+
+def test_store_batch_computes_entries_a_caller_left_out(site: Site) -> None:
+    readings = [site.sign("W-1", i, 3 * i) for i in range(5)]
+    with make_sessionmaker(site.engine)() as s, s.begin():
+        result = store_batch(s, PARK_ID, CheckedBatch(readings, [], 5), log=LOG, source="api")
+    assert (result.accepted, result.first_index, result.last_index) == (5, 4, 8)
+    with make_sessionmaker(site.engine)() as s:
+        assert ledger.get_entry(s, LOG, 8) == ("reading", readings[4].entry())
+        assert ledger.audit_log(s, LOG).ok
+
+
+def test_checked_batches_carry_entries_and_leaf_hashes(site: Site) -> None:
+    good = [site.sign("E-COLD", i, 1.5) for i in range(3)]
+    keys = {m: spec.public_key for m, spec in site.meters.items()}
+    checked = check_batch(PARK_ID, [r.to_json() for r in good], keys)
+    assert checked.valid == good
+    assert checked.entries == [r.entry() for r in good]
+    assert checked.leaf_hashes == [merkle.leaf_hash(r.entry()) for r in good]
+
+
+def test_workers_must_not_be_negative(site: Site) -> None:
+    with pytest.raises(ValueError, match="workers"):
+        ingest(
+            site.engine,
+            PARK_ID,
+            [site.sign("W-1", 0, 1)] * 3,
+            log=LOG,
+            source="api",
+            batch_size=1,
+            workers=-1,
+        )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import pickle
+import threading
 from pathlib import Path
 
 import pytest
@@ -137,3 +139,65 @@ def test_registry_file_errors_name_row_and_field(tmp_path: Path) -> None:
     )
     (meter,) = load_meters(path)
     assert (meter.unit, meter.activity, meter.interval_s) == ("m**3", "water.supply", 900)
+
+
+# --- the ingest hot path: fast parsing, one-pass encoding, pickling, backends ----------------
+
+_BASE = json.loads(sign_reading(KEY, "p", "E-1", T, 1, "kWh").to_json())
+_ODD_VALUES = st.one_of(
+    st.sampled_from(["", "p", "E 1", "2024-03-01T08:15:00Z", "2024-02-30T00:00:00Z", "1.5", "-0"]),
+    st.sampled_from([_BASE["sig"], _BASE["sig"][:-2] + "==", "x" * 88, "AB=="]),
+    st.text(max_size=12),
+    st.integers(),
+    st.none(),
+    st.lists(st.text(max_size=2), max_size=2),
+)
+
+
+def _outcome(parse: object, obj: object) -> object:
+    try:
+        return parse(obj)  # type: ignore[operator]
+    except BadReading as exc:
+        return (exc.reason, exc.detail, exc.meter)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["meter", "park", "ts", "unit", "value", "sig", "extra"]), _ODD_VALUES
+    ),
+    st.sets(st.sampled_from(["meter", "park", "ts", "unit", "value", "sig"])),
+)
+def test_fast_path_decides_like_the_full_checks(
+    changes: dict[str, object], removed: set[str]
+) -> None:
+    obj = {k: v for k, v in {**_BASE, **changes}.items() if k not in removed}
+    # same reading, or the same reason, message and meter, as the one-check-at-a-time path
+    assert _outcome(parse_reading, obj) == _outcome(mod._parse_slowly, obj)
+
+
+def test_message_and_entry_in_one_pass() -> None:
+    r = sign_reading(KEY, "wuhan-demo", "电表-1", T, "12.5", "kWh")
+    assert r.message_and_entry() == (r.message(), r.entry())
+    # pickled to and from the ingest workers through its constructor arguments
+    assert pickle.loads(pickle.dumps(r)) == r
+
+
+def test_backends_can_be_chosen_and_are_checked() -> None:
+    r = sign_reading(KEY, "p", "E-1", T, 1, "kWh")
+    items = [(PUB, r.sig, r.message()), (PUB, r.sig, r.message() + b" ")]
+    assert verify_signatures(items, backend="libsodium") == [True, False]
+    assert verify_signatures(items, backend="cryptography") == [True, False]
+    with pytest.raises(ValueError, match="unknown Ed25519 backend"):
+        verify_signatures(items, backend="openssl3")
+
+
+def test_verification_leaves_no_threads_behind() -> None:
+    # An idle pool left running would make the process unsafe to fork for the ingest workers.
+    good = [
+        sign_reading(KEY, "p", "E-1", T + i * dt.timedelta(minutes=15), i, "kWh")
+        for i in range(600)
+    ]
+    before = threading.active_count()
+    assert all(verify_signatures([(PUB, r.sig, r.message()) for r in good], threads=2))
+    assert threading.active_count() == before

@@ -141,11 +141,17 @@ def ingest_command(
                 engine, park, rows, log=log, source="csv", signer=signer, batch_size=batch_size
             )
         else:
-            with console.status("ingesting…") as status:
+            # a progress bar refreshed from the batch callback only: a background refresh thread
+            # would make ingest() fall back from worker processes to its slower thread mode
+            from rich.progress import Progress, TextColumn
 
-                def progress(r: Any, done: list[int] = [0]) -> None:  # noqa: B006
-                    done[0] += r.received
-                    status.update(f"ingesting… {done[0]:,} readings")
+            column = TextColumn("ingesting… {task.completed:,.0f} readings")
+            with Progress(column, console=console, auto_refresh=False, transient=True) as bar:
+                task = bar.add_task("ingesting", total=None)
+
+                def progress(r: Any) -> None:
+                    bar.advance(task, r.received)
+                    bar.refresh()
 
                 result = ingest(
                     engine,

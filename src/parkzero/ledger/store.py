@@ -118,11 +118,10 @@ def bulk_insert(session: Session, model: Any, columns: Mapping[str, Sequence[Any
     sqlite = connection.dialect.name == "sqlite"
     for name, values in columns.items():
         if isinstance(table.c[name].type, UTCDateTime):
-            memo: dict[Any, Any] = {}
             convert = _sqlite_time if sqlite else _utc
-            prepared[name] = [
-                memo[v] if v in memo else memo.setdefault(v, convert(v)) for v in values
-            ]
+            # a batch holds few distinct times (often one, "now"): convert each once
+            converted = {v: convert(v) for v in set(values)}
+            prepared[name] = [converted[v] for v in values]
     return insert_rows(connection, table, prepared)
 
 
@@ -220,10 +219,14 @@ def lock_log(session: Session, origin: str, *, create: bool = False) -> LogHead:
 
 def _perfect_root(buf: bytes) -> bytes:
     """Root of a perfect tree whose leaves' hashes are concatenated in `buf`."""
-    hs = [buf[i : i + _H] for i in range(0, len(buf), _H)]
-    while len(hs) > 1:
-        hs = [_sha256(b"\x01" + hs[i] + hs[i + 1]).digest() for i in range(0, len(hs), 2)]
-    return hs[0]
+    # Siblings are adjacent in the buffer, so each node hashes one 64-byte slice: no list of
+    # single hashes to build and concatenate again (the append's hot loop, once per 16 leaves).
+    sha, pair = _sha256, 2 * _H
+    while len(buf) > _H:
+        buf = b"".join(
+            [sha(b"\x01" + buf[i : i + pair]).digest() for i in range(0, len(buf), pair)]
+        )
+    return buf
 
 
 class _Tiles:
@@ -400,7 +403,7 @@ def append(
             "log_id": [origin] * n,
             "idx": list(range(head.size, head.size + n)),
             "kind": kinds,
-            "data": [bytes(d) for d in data],
+            "data": [d if type(d) is bytes else bytes(d) for d in data],
             "appended_at": [now] * n,
         },
     )

@@ -22,12 +22,22 @@ transaction; :func:`ingest` drives both over an iterable, committing batch by ba
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import hashlib
 import json
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+import warnings
+from collections import Counter, deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 import pandas as pd
@@ -35,6 +45,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from parkzero.errors import InputError
+from parkzero.ledger import merkle
 from parkzero.ledger import store as ledger
 from parkzero.ledger.note import Signer
 from parkzero.monitoring.alerts import AlertSpec
@@ -68,6 +79,7 @@ __all__ = [
 ]
 
 _PAYLOAD_CHARS = 2000
+_sha256 = hashlib.sha256
 
 
 @dataclass(frozen=True)
@@ -292,11 +304,19 @@ def meter_keys(session: Session, park_id: str) -> dict[str, bytes]:
 
 @dataclass
 class CheckedBatch:
-    """Readings whose signature verified, and the rejects, of one batch."""
+    """Readings whose signature verified, and the rejects, of one batch.
+
+    ``entries`` and ``leaf_hashes`` are the ledger entry (:meth:`SignedReading.entry`) and its
+    RFC 9162 leaf hash for each reading of ``valid``, computed where the batch was checked (in
+    a worker process when :func:`ingest` runs several); left empty, :func:`store_batch`
+    computes them.
+    """
 
     valid: list[SignedReading]
     rejects: list[Reject]
     received: int
+    entries: list[bytes] = field(default_factory=list)
+    leaf_hashes: list[bytes] = field(default_factory=list)
 
 
 def _raw_text(item: Any) -> str:
@@ -332,8 +352,12 @@ def check_batch(
         Device public key of every registered meter.
     topic_meters : sequence of str or None, optional
         For MQTT: the meter named in each message's topic, which must match the payload.
+    threads : int, optional
+        Threads verifying signatures (:func:`~parkzero.monitoring.readings.verify_signatures`).
     """
     parsed: list[SignedReading] = []
+    checks: list[tuple[bytes, bytes, bytes]] = []
+    entries: list[bytes] = []
     rejects: list[Reject] = []
     for i, item in enumerate(items):
         try:
@@ -366,7 +390,8 @@ def check_batch(
                 )
             )
             continue
-        if reading.meter not in keys:
+        key = keys.get(reading.meter)
+        if key is None:
             rejects.append(
                 Reject(
                     "unknown_meter",
@@ -376,22 +401,29 @@ def check_batch(
                 )
             )
             continue
+        # the signed message and the ledger entry share the payload's encoding: build both once
+        message, entry = reading.message_and_entry()
         parsed.append(reading)
-    ok = verify_signatures([(keys[r.meter], r.sig, r.message()) for r in parsed], threads=threads)
-    valid = []
-    for reading, good in zip(parsed, ok, strict=True):
+        checks.append((key, reading.sig, message))
+        entries.append(entry)
+    ok = verify_signatures(checks, threads=threads)
+    valid: list[SignedReading] = []
+    valid_entries: list[bytes] = []
+    for reading, entry, good in zip(parsed, entries, ok, strict=True):
         if good:
             valid.append(reading)
+            valid_entries.append(entry)
         else:
             rejects.append(
                 Reject(
                     "bad_signature",
                     "the signature does not verify with the meter's key",
                     reading.meter,
-                    reading.to_json(),
+                    entry.decode("utf-8"),
                 )
             )
-    return CheckedBatch(valid, rejects, len(items))
+    hashes = [_sha256(b"\x00" + e).digest() for e in valid_entries]  # merkle.leaf_hash, inlined
+    return CheckedBatch(valid, rejects, len(items), valid_entries, hashes)
 
 
 def _epoch(ts: dt.datetime) -> int:
@@ -418,37 +450,50 @@ def store_batch(
     ledger.lock_log(session, log, create=True)  # first: serialises writers of this log
     result = IngestResult(received=batch.received, batches=1)
     rejects = list(batch.rejects)
-    # duplicates inside the batch: keep the first of each (meter, ts); ts is canonical text
-    unique: dict[tuple[str, str], SignedReading] = {}
-    for r in batch.valid:
-        key = (r.meter, r.ts)
-        first = unique.get(key)
-        if first is None:
-            unique[key] = r
-        elif first.value == r.value:
+    valid = batch.valid
+    entries = batch.entries if len(batch.entries) == len(valid) else [r.entry() for r in valid]
+    hashes = (
+        batch.leaf_hashes
+        if len(batch.leaf_hashes) == len(valid)
+        else [merkle.leaf_hash(e) for e in entries]
+    )
+    # duplicates inside the batch: keep the first of each (meter, ts); ts is canonical text.
+    # Work on positions in `valid` so that entries and leaf hashes stay aligned.
+    first_of: dict[tuple[str, str], int] = {}
+    fresh: list[int] = []
+    for i, r in enumerate(valid):
+        j = first_of.setdefault((r.meter, r.ts), i)
+        if j == i:
+            fresh.append(i)
+        elif valid[j].value == r.value:
             result.duplicates += 1
         else:
             rejects.append(
-                Reject("conflict", f"two values for {r.ts} in one batch", r.meter, r.to_json())
+                Reject(
+                    "conflict",
+                    f"two values for {r.ts} in one batch",
+                    r.meter,
+                    entries[i].decode("utf-8"),
+                )
             )
-    fresh = list(unique.values())
     if fresh:  # duplicates of readings already stored
-        first_ts, last_ts = min(r.ts for r in fresh), max(r.ts for r in fresh)
-        meters = sorted({r.meter for r in fresh})
+        stamps = [valid[i].ts for i in fresh]
         query = select(Reading.meter_id, Reading.ts, Reading.value).where(
             Reading.park_id == park_id,
-            Reading.ts >= _parse_ts(first_ts),
-            Reading.ts <= _parse_ts(last_ts),
+            Reading.ts >= _parse_ts(min(stamps)),
+            Reading.ts <= _parse_ts(max(stamps)),
         )
+        meters = sorted({valid[i].meter for i in fresh})
         if len(meters) <= 500:
             query = query.where(Reading.meter_id.in_(meters))
         stored = {(m, ts.strftime("%Y-%m-%dT%H:%M:%SZ")): v for m, ts, v in session.execute(query)}
         if stored:
             kept = []
-            for r in fresh:
+            for i in fresh:
+                r = valid[i]
                 value = stored.get((r.meter, r.ts))
                 if value is None:
-                    kept.append(r)
+                    kept.append(i)
                 elif value == r.quantity:
                     result.duplicates += 1
                 else:
@@ -457,23 +502,36 @@ def store_batch(
                             "conflict",
                             f"{r.ts} is stored with value {value}, not {r.value}",
                             r.meter,
-                            r.to_json(),
+                            entries[i].decode("utf-8"),
                         )
                     )
             fresh = kept
     now = utcnow()
     if fresh:
-        appended = ledger.append(session, log, [r.entry() for r in fresh], "reading")
+        appended = ledger.append(
+            session,
+            log,
+            [entries[i] for i in fresh],
+            "reading",
+            leaf_hashes=[hashes[i] for i in fresh],
+        )
         n = len(fresh)
-        sqlite = session.get_bind().dialect.name == "sqlite"
+        rows = [valid[i] for i in fresh]
+        if session.get_bind().dialect.name == "sqlite":
+            stamps_db: list[Any] = [ledger.sqlite_time(r.ts) for r in rows]
+        else:  # a batch holds few distinct times: parse each once
+            parsed_ts: dict[str, dt.datetime] = {}
+            stamps_db = [
+                parsed_ts.get(r.ts) or parsed_ts.setdefault(r.ts, _parse_ts(r.ts)) for r in rows
+            ]
         ledger.bulk_insert(
             session,
             Reading,
             {
                 "park_id": [park_id] * n,
-                "meter_id": [r.meter for r in fresh],
-                "ts": [ledger.sqlite_time(r.ts) if sqlite else r.timestamp for r in fresh],
-                "value": [float(r.value) for r in fresh],
+                "meter_id": [r.meter for r in rows],
+                "ts": stamps_db,
+                "value": [float(r.value) for r in rows],
                 "log_id": [log] * n,
                 "ledger_index": list(range(appended.first, appended.first + n)),
                 "source": [source] * n,
@@ -509,6 +567,97 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
+# Checking batches ahead of the one being stored. Parsing and verifying cost about four
+# fifths of the CPU of an ingest; storing (the Merkle append and the inserts) must stay in one
+# process, in order. Threads cannot share that work out well: parsing holds the GIL, and a
+# thread coming back from libsodium waits for the GIL while the storing thread runs Python
+# (up to the 5 ms switch interval), so the cores take turns instead of working together.
+# Worker processes have no GIL to share. They are forked (a few ms; spawning would re-import
+# the application, about 2 s per worker), which is only safe while this process runs a
+# single thread, so ingest falls back to a checking thread otherwise.
+
+_WORKER_KEYS: Mapping[str, bytes] = {}
+
+
+def _worker_start(parent: int, keys: Mapping[str, bytes]) -> None:
+    global _WORKER_KEYS
+    _WORKER_KEYS = keys  # inherited through the fork, not pickled per batch
+    # Keep the collector off the heap inherited from the parent: a full collection writes to
+    # every object's header, which would copy each shared page into this process.
+    gc.freeze()
+    # Ctrl-C goes to the whole process group: let the parent alone decide to stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    # A forked worker holds the task pipe open itself, so it would wait forever for work from
+    # a parent that was killed; this watchdog ends it instead.
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.25)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parkzero-parent-watch", daemon=True).start()
+
+
+def _check_in_worker(park_id: str, items: list[Any]) -> CheckedBatch:
+    return check_batch(park_id, items, _WORKER_KEYS, threads=1)
+
+
+def _can_fork() -> bool:
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def _worker_count(workers: int | None) -> int:
+    if workers is None:
+        cpus = os.cpu_count() or 1
+        workers = cpus if cpus > 1 else 0
+    if workers < 0:
+        raise ValueError(f"workers must be 0 or more, not {workers}")
+    return workers if workers and _can_fork() else 0
+
+
+def _checked_in_processes(
+    park_id: str, chunks: Iterator[list[Any]], keys: Mapping[str, bytes], workers: int
+) -> Generator[CheckedBatch, None, None]:
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_worker_start,
+        initargs=(os.getpid(), keys),
+    )
+    try:
+        pending: deque[Future[CheckedBatch]] = deque()
+        with warnings.catch_warnings():
+            # The workers are forked at the first submit. Python 3.12+ warns about forking
+            # whenever the OS reports several threads; here the others can only be native
+            # library threads (OpenBLAS, loaded with numpy), which hold no Python lock and
+            # whose code the workers never run (_can_fork checked there is no Python thread).
+            warnings.filterwarnings("ignore", r".*multi-threaded.*fork", DeprecationWarning)
+            # one batch more than workers in flight: no worker idles while a batch is stored
+            for ahead in islice(chunks, workers + 1):
+                pending.append(pool.submit(_check_in_worker, park_id, ahead))
+        while pending:
+            checked = pending.popleft().result()
+            chunk = next(chunks, None)
+            if chunk is not None:
+                pending.append(pool.submit(_check_in_worker, park_id, chunk))
+            yield checked
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _checked_in_thread(
+    park_id: str, chunks: Iterator[list[Any]], keys: Mapping[str, bytes]
+) -> Generator[CheckedBatch, None, None]:
+    with ThreadPoolExecutor(1, thread_name_prefix="parkzero-check") as pool:
+        chunk = next(chunks, None)
+        pending = None if chunk is None else pool.submit(check_batch, park_id, chunk, keys)
+        while pending is not None:
+            checked = pending.result()
+            chunk = next(chunks, None)
+            pending = None if chunk is None else pool.submit(check_batch, park_id, chunk, keys)
+            yield checked
+
+
 def ingest(
     engine: Engine,
     park_id: str,
@@ -519,10 +668,14 @@ def ingest(
     signer: Signer | None = None,
     batch_size: int = 5000,
     on_batch: Callable[[IngestResult], None] | None = None,
+    workers: int | None = None,
 ) -> IngestResult:
     """Check and store readings batch by batch, committing each batch.
 
-    The next batch is parsed and verified while the current one is written.
+    The next batches are parsed and verified while the current one is stored: in `workers`
+    forked processes when the input spans several batches, this process runs one thread and
+    the platform is Linux; otherwise in one thread beside the storing one. Either way batches
+    are stored and committed in input order.
 
     Parameters
     ----------
@@ -540,24 +693,30 @@ def ingest(
         Readings per transaction [-].
     on_batch : callable, optional
         Called with each batch's result after its commit (progress bars).
+    workers : int, optional
+        Checking processes [-]; default one per CPU on a machine with several, 0 for none.
     """
+    n = _worker_count(workers)
     maker = make_sessionmaker(engine)
     with maker() as session:
         _park_row(session, park_id)
         keys = meter_keys(session, park_id)
     total = IngestResult()
-    with ThreadPoolExecutor(1, thread_name_prefix="parkzero-check") as pool:
-        chunks = _batches(items, batch_size)
-        pending = None
-        first = next(chunks, None)
-        if first is not None:
-            pending = pool.submit(check_batch, park_id, first, keys)
-        while pending is not None:
-            checked = pending.result()
-            following = next(chunks, None)
-            pending = (
-                None if following is None else pool.submit(check_batch, park_id, following, keys)
-            )
+    chunks = _batches(items, batch_size)
+    first = next(chunks, None)
+    if first is None:
+        return total
+    second = next(chunks, None)
+    if second is None:
+        n = 0  # one batch: nothing to overlap, and its signatures are checked on all cores
+    stream = chain([first] if second is None else [first, second], chunks)
+    checked_batches = (
+        _checked_in_processes(park_id, stream, keys, n)
+        if n
+        else _checked_in_thread(park_id, stream, keys)
+    )
+    with closing(checked_batches):
+        for checked in checked_batches:
             with maker() as session, session.begin():
                 result = store_batch(
                     session, park_id, checked, log=log, source=source, signer=signer
