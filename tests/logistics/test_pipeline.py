@@ -126,3 +126,33 @@ def test_mixed_modes_on_one_trip_rejected(tmp_path: Path) -> None:
     s, g = _write(tmp_path, legs=LEGS.replace("C,1,road,hgv,100,T1", "C,1,rail,,100,T1"))
     with pytest.raises(InputError, match="T1"):
         run_pipeline(s, g, tmp_path / "o.parquet")
+
+
+@pytest.mark.parametrize(
+    ("legs", "flagged"),
+    [
+        ([("A", 1), ("A", 2), ("A", 3)], False),
+        ([("A", 1), ("A", 1), ("A", 3)], True),  # max = count = 3, but leg 1 twice
+        ([("A", 1), ("A", 3)], True),  # leg 2 missing
+        ([("A", 2), ("A", 1)], False),  # order in the file does not matter
+    ],
+)
+def test_sql_row_check_flags_repeated_and_missing_leg_numbers(
+    legs: list[tuple[str, int]], flagged: bool
+) -> None:
+    import duckdb
+
+    from parkzero.logistics.sql import check_rows_sql
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE s AS SELECT 'A' AS sid, FALSE AS bad")
+    con.execute("CREATE TABLE l (sid VARCHAR, leg_no BIGINT, bad BOOLEAN)")
+    con.executemany("INSERT INTO l VALUES (?, ?, FALSE)", legs)
+    assert con.execute(check_rows_sql()).fetchone() == (flagged,)
+
+
+def test_repeated_leg_number_reported_per_row(tmp_path: Path) -> None:
+    s, g = _write(tmp_path, legs=LEGS + "A,2,rail,,10,\n")
+    with pytest.raises(InputError, match="leg_no"):
+        run_pipeline(s, g, tmp_path / "o.parquet")
+    assert not (tmp_path / "o.parquet").exists()
