@@ -224,12 +224,7 @@ def book_slot(
     session: Session = Depends(get_session),
 ) -> dict[str, Any]:
     """Book a slot; 422 with the next free starts when it is taken (also by a concurrent booking)."""
-    carrier = _carrier(principal)
-    _limit(request, principal)
-    view = _yard().book(session, principal.park_id, carrier, **body.model_dump())
-    _audit(request, session, principal, "booking.book", f"booking:{view.id}")
-    session.commit()
-    return _booking_dict(view)
+    return _booking_dict(_book(request, session, principal, **body.model_dump()))
 
 
 @router.post("/api/bookings/{booking_id}/reschedule")
@@ -241,15 +236,7 @@ def reschedule_booking(
     session: Session = Depends(get_session),
 ) -> dict[str, Any]:
     """Move an own booking to another slot; the old one is kept if the new one is not free."""
-    carrier = _carrier(principal)
-    _limit(request, principal)
-    view = _not_found_as_404(
-        lambda: _yard().reschedule(
-            session, principal.park_id, carrier, booking_id, day=body.day, start_min=body.start_min
-        )
-    )
-    _audit(request, session, principal, "booking.reschedule", f"booking:{booking_id}")
-    session.commit()
+    view = _reschedule(request, session, principal, booking_id, body.day, body.start_min)
     return _booking_dict(view)
 
 
@@ -261,14 +248,53 @@ def cancel_booking(
     session: Session = Depends(get_session),
 ) -> dict[str, Any]:
     """Cancel an own booking before the cancellation cut-off."""
-    carrier = _carrier(principal)
+    return _booking_dict(_cancel(request, session, principal, booking_id))
+
+
+# The three changes a carrier makes, shared by the JSON routes and the carrier page's forms:
+# rate limit, the yard service, audit, commit.
+
+
+def _book(request: Request, session: Session, principal: Principal, **visit: Any) -> Any:
+    _limit(request, principal)
+    view = _yard().book(session, principal.park_id, _carrier(principal), **visit)
+    _audit(request, session, principal, "booking.book", f"booking:{view.id}")
+    session.commit()
+    return view
+
+
+def _reschedule(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    booking_id: int,
+    day: dt.date,
+    start_min: int,
+) -> Any:
     _limit(request, principal)
     view = _not_found_as_404(
-        lambda: _yard().cancel(session, principal.park_id, carrier, booking_id)
+        lambda: _yard().reschedule(
+            session,
+            principal.park_id,
+            _carrier(principal),
+            booking_id,
+            day=day,
+            start_min=start_min,
+        )
+    )
+    _audit(request, session, principal, "booking.reschedule", f"booking:{booking_id}")
+    session.commit()
+    return view
+
+
+def _cancel(request: Request, session: Session, principal: Principal, booking_id: int) -> Any:
+    _limit(request, principal)
+    view = _not_found_as_404(
+        lambda: _yard().cancel(session, principal.park_id, _carrier(principal), booking_id)
     )
     _audit(request, session, principal, "booking.cancel", f"booking:{booking_id}")
     session.commit()
-    return _booking_dict(view)
+    return view
 
 
 def _not_found_as_404(call: Any) -> Any:
@@ -495,11 +521,7 @@ def carrier_book(
         day, start = _slot(slot_id)
         if not truck.strip():
             raise InputError("enter the truck's plate", column="truck")
-        _limit(request, principal)
-        view = _yard().book(session, principal.park_id, _carrier(principal), day=day, start_min=start,
-                            plate=truck, **visit)  # fmt: skip
-        _audit(request, session, principal, "booking.book", f"booking:{view.id}")
-        session.commit()
+        _book(request, session, principal, day=day, start_min=start, plate=truck, **visit)
     except (ParkzeroError, RateLimitError) as exc:
         return _form_failed(request, session, principal, day, visit, exc)
     return _after(day, visit, "booked")
@@ -520,19 +542,7 @@ def carrier_change(
     day = _today(session, principal.park_id)
     try:
         day, start = _slot(slot_id)
-        _limit(request, principal)
-        _not_found_as_404(
-            lambda: _yard().reschedule(
-                session,
-                principal.park_id,
-                _carrier(principal),
-                booking_id,
-                day=day,
-                start_min=start,
-            )
-        )
-        _audit(request, session, principal, "booking.reschedule", f"booking:{booking_id}")
-        session.commit()
+        _reschedule(request, session, principal, booking_id, day, start)
     except (ParkzeroError, RateLimitError) as exc:
         return _form_failed(request, session, principal, day, visit, exc)
     return _after(day, visit, "changed")
@@ -551,13 +561,7 @@ def carrier_cancel(
     visit = _visit(request.query_params)
     day = _today(session, principal.park_id)
     try:
-        _limit(request, principal)
-        view = _not_found_as_404(
-            lambda: _yard().cancel(session, principal.park_id, _carrier(principal), booking_id)
-        )
-        day = view.day
-        _audit(request, session, principal, "booking.cancel", f"booking:{booking_id}")
-        session.commit()
+        day = _cancel(request, session, principal, booking_id).day
     except (ParkzeroError, RateLimitError) as exc:
         return _form_failed(request, session, principal, day, visit, exc)
     return _after(day, visit, "cancelled")
