@@ -34,6 +34,7 @@ __all__ = [
     "inventory_summaries",
     "meter_detail",
     "meters_of",
+    "newest_year",
     "park_info",
     "park_logs",
     "retired_for",
@@ -91,6 +92,14 @@ def inventory_summaries(session: Session, park_id: str) -> dict[int, dict[str, A
         select(run.year, run.result).join(newest, run.id == newest.c.id).order_by(run.year)
     )
     return {int(year): dict(result) for year, result in rows}
+
+
+def newest_year(session: Session, park_id: str) -> int | None:
+    """The newest year with a stored inventory of a park, or None [-]."""
+    year = session.scalar(
+        select(func.max(db.InventoryRun.year)).where(db.InventoryRun.park_id == park_id)
+    )
+    return None if year is None else int(year)
 
 
 def alerts_of(session: Session, park_id: str, limit: int = _ALERTS_READ) -> list[dict[str, Any]]:

@@ -221,8 +221,7 @@ def zone_page(
     info = web.park_info(session, principal.park_id)
     if zone_id not in info["zones"]:
         raise HTTPException(404, "not found")
-    inventories = web.inventory_summaries(session, principal.park_id)
-    lines = _lines(session, principal.park_id, max(inventories) if inventories else None)
+    lines = _lines(session, principal.park_id, web.newest_year(session, principal.park_id))
     view = views.zone_view(
         info, zone_id, lines, web.meters_of(session, principal.park_id), _lang(request)
     )
@@ -240,8 +239,7 @@ def tenant_page(
     info = web.park_info(session, principal.park_id)
     if tenant_id not in info["tenants"]:
         raise HTTPException(404, "not found")
-    inventories = web.inventory_summaries(session, principal.park_id)
-    lines = _lines(session, principal.park_id, max(inventories) if inventories else None)
+    lines = _lines(session, principal.park_id, web.newest_year(session, principal.park_id))
     own = principal.role == "tenant"
     meters = web.meters_of(session, principal.park_id, tenant_id=tenant_id)
     view = views.tenant_view(info, tenant_id, lines, meters, _lang(request), own=own)
