@@ -40,6 +40,7 @@ from parkzero.api.principal import Principal
 from parkzero.api.ratelimit import RateLimiter, client_ip
 from parkzero.api.routers.pages import html_page
 from parkzero.errors import ConfigError, InputError, ParkzeroError
+from parkzero.yard.instance import format_time
 
 __all__ = [
     "BOOKING_LIMIT",
@@ -108,10 +109,6 @@ def _carrier(principal: Principal) -> str:
     return principal.carrier_id
 
 
-def _hhmm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 def checkin_code(secret_key: str, park_id: str, booking: Any) -> str:
     """The text of a booking's gate check-in QR code (see the module docstring).
 
@@ -125,7 +122,7 @@ def checkin_code(secret_key: str, park_id: str, booking: Any) -> str:
         str(booking.id),
         booking.plate,
         booking.day.isoformat(),
-        _hhmm(booking.start_min),
+        format_time(booking.start_min),
     ]
     body = "|".join(fields)
     mac = hmac.new(secret_key.encode(), body.encode(), hashlib.sha256).digest()[:16]
@@ -190,8 +187,8 @@ def free_slots(
             "day": day.isoformat(),
             "start_min": o.start_min,
             "end_min": o.end_min,
-            "start": _hhmm(o.start_min),
-            "end": _hhmm(o.end_min),
+            "start": format_time(o.start_min),
+            "end": format_time(o.end_min),
             "dock": o.dock,
             "docks_free": o.docks_free,
         }
@@ -423,7 +420,7 @@ def carrier_context(
             "dock": b.dock_id,
             "status": b.status,
             "truck": b.plate,
-            "when": f"{b.day.isoformat()} {_hhmm(b.start_min)}–{_hhmm(b.end_min)}",
+            "when": f"{b.day.isoformat()} {format_time(b.start_min)}–{format_time(b.end_min)}",
             "active": b.status == "booked" and b.day >= today,
             "qr_url": f"/carrier/bookings/{b.id}/qr.svg",
             "change_url": f"/carrier/bookings/{b.id}/change",
@@ -435,7 +432,7 @@ def carrier_context(
     free = [
         {
             "id": f"{day.isoformat()}|{o.start_min}",
-            "when": f"{day.isoformat()} {_hhmm(o.start_min)}",
+            "when": f"{day.isoformat()} {format_time(o.start_min)}",
             "dock": o.dock,
             "free": o.docks_free,
         }
@@ -644,7 +641,7 @@ def dispatch_page(
     bookings = [
         {
             "id": b.id,
-            "when": f"{_hhmm(b.start_min)}–{_hhmm(b.end_min)}",
+            "when": f"{format_time(b.start_min)}–{format_time(b.end_min)}",
             "dock": b.dock_id,
             "carrier": b.carrier_id,
             "truck": b.plate,

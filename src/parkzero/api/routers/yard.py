@@ -37,6 +37,7 @@ from parkzero.api.deps import get_session, get_settings
 from parkzero.api.principal import Principal
 from parkzero.api.ratelimit import RateLimiter, client_ip
 from parkzero.errors import ConfigError
+from parkzero.yard.instance import format_time
 
 __all__ = [
     "SCHEDULE_LIMIT",
@@ -134,10 +135,6 @@ def _booking(b: Any) -> dict[str, Any]:
         None if b.checked_in_at is None else b.checked_in_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     )
     return out
-
-
-def _hhmm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 @router.get("/bookings")
@@ -309,10 +306,10 @@ def schedule_day(
             "dock": a.dock,
             "start_min": a.start_min,
             "end_min": a.end_min,
-            "start": _hhmm(a.start_min),
-            "end": _hhmm(a.end_min),
+            "start": format_time(a.start_min),
+            "end": format_time(a.end_min),
             "booked_dock": by_id[a.truck].dock_id,
-            "booked_start": _hhmm(by_id[a.truck].start_min),
+            "booked_start": format_time(by_id[a.truck].start_min),
         }
         for a in sorted(result.assignments, key=lambda a: (a.start_min, a.dock))
     ]
@@ -359,14 +356,14 @@ def calls(
     found = next_calls(plan, now_min, lead_min, present=present)
     return {
         "day": day.isoformat(),
-        "now": _hhmm(now_min),
+        "now": format_time(now_min),
         "source": source,
         "calls": [
             {
                 "booking_id": int(c.truck),
                 "plate": by_id[c.truck].plate if c.truck in by_id else None,
                 "dock": c.dock,
-                "start": _hhmm(c.start_min),
+                "start": format_time(c.start_min),
                 "in_min": c.in_min,
             }
             for c in found
