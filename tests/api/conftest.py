@@ -9,7 +9,6 @@ park's or tenant's data can be found by looking for the name.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from parkzero.api.app import create_app
 from parkzero.api.service import create_user, issue_token
@@ -34,7 +33,7 @@ from parkzero.store.accounts import AuditEntry, User
 from parkzero.store.service import import_activity_file, load_activities, save_inventory
 from parkzero.store.session import session_scope, upgrade
 
-from ..store.conftest import POSTGRES_URL, reachable_or_skip
+from ..store.conftest import postgres_schema
 
 SECRET = "test-secret-key-" + "k" * 32
 LOG = "parkzero.test/ledger"
@@ -181,13 +180,6 @@ def _world(url: str, tmp: Path) -> World:
     return World(url, app, client, home, victim)
 
 
-def _pg_schema_url(base: str, schema: str) -> str:
-    from sqlalchemy import make_url
-
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False)
-
-
 @pytest.fixture(
     scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 )
@@ -202,20 +194,11 @@ def world(
         w.client.close()
         w.app.state.engine.dispose()
         return
-    base = reachable_or_skip(POSTGRES_URL)
-    schema = f"pz_api_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(base)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        w = _world(_pg_schema_url(base, schema), tmp)
+    with postgres_schema("pz_api") as url:
+        w = _world(url, tmp)
         yield w
         w.client.close()
         w.app.state.engine.dispose()
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture

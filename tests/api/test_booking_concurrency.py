@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from parkzero.api.app import create_app
 from parkzero.api.service import create_user, issue_token
@@ -32,8 +32,7 @@ from parkzero.yard.models import yard_from_dict
 from parkzero.yard.service import save_yard
 from parkzero.yard.tables import YardBooking
 
-from ..store.conftest import POSTGRES_URL, reachable_or_skip
-from .conftest import _pg_schema_url
+from ..store.conftest import postgres_schema
 
 pytestmark = pytest.mark.postgres
 
@@ -66,15 +65,7 @@ def _free_port() -> int:
 @pytest.fixture()
 def served(tmp_path: Path) -> Iterator[tuple[str, str, list[str]]]:
     """uvicorn serving the app on a fresh PostgreSQL schema: (base URL, db URL, tokens)."""
-    base = reachable_or_skip(POSTGRES_URL)
-    schema = f"pz_book_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as c:
-        c.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = _pg_schema_url(base, schema)
-    server: uvicorn.Server | None = None
-    thread: threading.Thread | None = None
-    try:
+    with postgres_schema("pz_book") as url:
         upgrade(url)
         park = load_park(DEMO)
         tokens = []
@@ -93,18 +84,15 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str, list[str]]]:
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}", url, tokens
-    finally:
-        if server is not None and thread is not None:
+        try:
+            deadline = time.monotonic() + 30
+            while not server.started:
+                assert time.monotonic() < deadline, "uvicorn did not start"
+                time.sleep(0.05)
+            yield f"http://127.0.0.1:{port}", url, tokens
+        finally:
             server.should_exit = True
             thread.join(timeout=10)
-        with admin.begin() as c:
-            c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_fifty_concurrent_bookings_of_a_one_truck_slot(

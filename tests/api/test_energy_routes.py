@@ -6,12 +6,12 @@ tariff; the hand-checked figures are in tests/energy/test_service.py).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from parkzero.api.ratelimit import RateLimiter
 from parkzero.energy import service as es
@@ -19,8 +19,8 @@ from parkzero.store.accounts import AuditEntry
 from parkzero.store.session import session_scope
 
 from ..energy.test_service import scenario
-from ..store.conftest import POSTGRES_URL, reachable_or_skip
-from .conftest import World, _pg_schema_url, _world
+from ..store.conftest import postgres_schema
+from .conftest import World, _world
 
 BASE = "/api/parks/{park}/energy"
 
@@ -31,16 +31,11 @@ BASE = "/api/parks/{park}/energy"
 def ew(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """Two parks; home-park has a stored energy scenario (no result yet)."""
     tmp = tmp_path_factory.mktemp("energy-api")
-    schema = None
+    stack = ExitStack()
     if request.param == "sqlite":
         url = f"sqlite:///{tmp / 'api.db'}"
     else:
-        base = reachable_or_skip(POSTGRES_URL)
-        schema = f"pz_eapi_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(base)
-        with admin.begin() as c:
-            c.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = _pg_schema_url(base, schema)
+        url = stack.enter_context(postgres_schema("pz_eapi"))
     w = _world(url, tmp)
     doc, _ = es.scenario_document(scenario(tmp))
     with session_scope(url) as session:
@@ -48,10 +43,7 @@ def ew(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory)
     yield w
     w.client.close()
     w.app.state.engine.dispose()
-    if schema is not None:
-        with admin.begin() as c:
-            c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    stack.close()
 
 
 def test_dispatch_run_store_read_and_screen(ew: World) -> None:

@@ -9,11 +9,11 @@ home-park gets a yard with two docks open all day (30-minute slots) and three bo
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from parkzero.api.ratelimit import RateLimiter
 from parkzero.store.accounts import AuditEntry
@@ -21,8 +21,8 @@ from parkzero.store.session import session_scope
 from parkzero.yard.models import yard_from_dict
 from parkzero.yard.service import book, save_yard
 
-from ..store.conftest import POSTGRES_URL, reachable_or_skip
-from .conftest import World, _pg_schema_url, _world
+from ..store.conftest import postgres_schema
+from .conftest import World, _world
 
 DAY = dt.date(2025, 3, 3)
 NOW = dt.datetime(2025, 3, 3, 0, 0, tzinfo=dt.UTC)  # 08:00 in Asia/Shanghai
@@ -48,16 +48,11 @@ def _yard(park: str) -> dict[str, object]:
 )
 def yw(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     tmp = tmp_path_factory.mktemp("yard-api")
-    schema = None
+    stack = ExitStack()
     if request.param == "sqlite":
         url = f"sqlite:///{tmp / 'api.db'}"
     else:
-        base = reachable_or_skip(POSTGRES_URL)
-        schema = f"pz_yapi_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(base)
-        with admin.begin() as c:
-            c.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = _pg_schema_url(base, schema)
+        url = stack.enter_context(postgres_schema("pz_yapi"))
     w = _world(url, tmp)
     early = NOW - dt.timedelta(hours=3)
     with session_scope(url) as session:
@@ -72,10 +67,7 @@ def yw(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory)
     yield w
     w.client.close()
     w.app.state.engine.dispose()
-    if schema is not None:
-        with admin.begin() as c:
-            c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    stack.close()
 
 
 def _ids(yw: World) -> dict[str, int]:

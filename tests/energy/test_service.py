@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 import typer
 import yaml
-from sqlalchemy import create_engine, make_url, text
 from typer.testing import CliRunner
 
 from parkzero.carbon.park import park_from_dict
@@ -28,7 +27,7 @@ from parkzero.errors import InputError
 from parkzero.store.service import import_park
 from parkzero.store.session import session_scope, upgrade
 
-from ..store.conftest import POSTGRES_URL, reachable_or_skip
+from ..store.conftest import postgres_schema
 
 #: PV output per kWp, hours 0-23 [kW/kWp]; sum 6.6 kWh/kWp a day.
 PV_SHAPE = [0, 0, 0, 0, 0, 0, 0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.9, 0.8, 0.7, 0.5, 0.3, 0.1]
@@ -56,25 +55,15 @@ def scenario(tmp: Path, **extra: object) -> Path:
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A migrated database with the park ``energy-park``."""
-    if request.param == "sqlite":
-        out = f"sqlite:///{tmp_path / 'energy.db'}"
-        schema = None
-    else:
-        base = reachable_or_skip(POSTGRES_URL)
-        schema = f"pz_energy_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(base)
-        with admin.begin() as c:
-            c.execute(text(f'CREATE SCHEMA "{schema}"'))
-        u = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-        out = u.render_as_string(hide_password=False)
-    upgrade(out)
-    with session_scope(out) as session:
-        import_park(session, park_from_dict(PARK, source="park.yaml", base_dir=tmp_path))
-    yield out
-    if schema is not None:
-        with admin.begin() as c:
-            c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            out = f"sqlite:///{tmp_path / 'energy.db'}"
+        else:
+            out = stack.enter_context(postgres_schema("pz_energy"))
+        upgrade(out)
+        with session_scope(out) as session:
+            import_park(session, park_from_dict(PARK, source="park.yaml", base_dir=tmp_path))
+        yield out
 
 
 def test_document_is_self_contained_and_deduplicated(url: str, tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from parkzero.store.service import save_park
 from parkzero.store.session import make_engine, make_sessionmaker
 
 # The store's database fixtures (SQLite and PostgreSQL; PostgreSQL required under CI=true).
-from ..store.conftest import PARK, blank_url, db_url, postgres_server  # noqa: F401
+from ..store.conftest import PARK, blank_url, db_url  # noqa: F401
 
 LOG = "wuhan-demo.parkzero.example/ledger"
 PARK_ID = PARK["park"]["id"]

@@ -166,6 +166,5 @@ from ..store.conftest import (  # noqa: E402, F401
     blank_url,
     db_url,
     engine,
-    postgres_server,
     session,
 )

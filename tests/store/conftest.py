@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -54,25 +55,19 @@ def reachable_or_skip(url: str) -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> str:
-    """The base URL of a reachable PostgreSQL server; skip (locally) or fail (CI) otherwise."""
-    return reachable_or_skip(POSTGRES_URL)
-
-
 def _with_schema(base: str, schema: str) -> str:
     url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
     return url.render_as_string(hide_password=False)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def blank_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """URL of an empty database: a fresh SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store' / 'parkzero.db'}"
-        return
-    base = request.getfixturevalue("postgres_server")
-    schema = f"pz_test_{uuid.uuid4().hex[:16]}"
+@contextmanager
+def postgres_schema(prefix: str = "pz_test") -> Iterator[str]:
+    """The URL of a new, empty schema on the test server, dropped afterwards.
+
+    Skips the test when the server is unreachable, or fails it under CI (:func:`reachable_or_skip`).
+    """
+    base = reachable_or_skip(POSTGRES_URL)
+    schema = f"{prefix}_{uuid.uuid4().hex[:16]}"
     admin = create_engine(base)
     try:
         with admin.begin() as connection:
@@ -82,6 +77,16 @@ def blank_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def blank_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of an empty database: a fresh SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store' / 'parkzero.db'}"
+        return
+    with postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture

@@ -8,15 +8,13 @@ its units.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import Engine, create_engine, func, make_url, select, text
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from parkzero.store import models as db
@@ -26,9 +24,8 @@ from parkzero.yard.booking import SlotUnavailable
 from parkzero.yard.models import yard_from_dict
 from parkzero.yard.tables import YardBooking, YardSlotUnit
 
-POSTGRES_URL = os.environ.get(
-    "PARKZERO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+from ..store.conftest import postgres_schema
+
 CST = dt.timezone(dt.timedelta(hours=8))
 DAY = dt.date(2024, 5, 2)
 EVE = dt.datetime(2024, 5, 1, 20, 0, tzinfo=CST)
@@ -43,19 +40,6 @@ YARD = {
 }
 
 
-def _postgres_or_skip() -> str:
-    try:
-        eng = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-        with eng.connect() as c:
-            c.execute(text("SELECT 1"))
-        eng.dispose()
-    except Exception as exc:  # unreachable server
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"PostgreSQL unreachable under CI: {exc}")
-        pytest.skip(f"PostgreSQL unreachable: {exc}")
-    return POSTGRES_URL
-
-
 @pytest.fixture(params=[pytest.param("postgresql", marks=pytest.mark.postgres), "sqlite"])
 def engine(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[Engine]:
     if request.param == "sqlite":
@@ -65,21 +49,11 @@ def engine(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[Engine]
         yield eng
         eng.dispose()
         return
-    base = _postgres_or_skip()
-    schema = f"pz_yard_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as c:
-        c.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-        upgrade(url.render_as_string(hide_password=False), "0004_yard")
+    with postgres_schema("pz_yard") as url:
+        upgrade(url, "0004_yard")
         eng = make_engine(url, pool_size=10, max_overflow=10, pool_timeout=60)
         yield eng
         eng.dispose()
-    finally:
-        with admin.begin() as c:
-            c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_fifty_parallel_bookings_of_a_one_truck_slot(engine: Engine) -> None:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, delete, insert, make_url, select, text
+from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,9 +20,8 @@ from parkzero.yard.booking import BookingNotFound, CutOffPassed, SlotUnavailable
 from parkzero.yard.models import yard_from_dict
 from parkzero.yard.tables import YardBooking, YardConfig, YardSlotUnit
 
-POSTGRES_URL = os.environ.get(
-    "PARKZERO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+from ..store.conftest import postgres_schema
+
 CST = dt.timezone(dt.timedelta(hours=8))
 DAY = dt.date(2024, 5, 2)
 # The day before at 20:00 local time: every slot of DAY is more than the cut-offs ahead.
@@ -51,24 +48,6 @@ def at(hhmm: str, day: dt.date = DAY) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, h, m, tzinfo=CST)
 
 
-def _schema_url(base: str, schema: str) -> str:
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False)
-
-
-def _postgres_or_skip() -> str:
-    try:
-        eng = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-        with eng.connect() as c:
-            c.execute(text("SELECT 1"))
-        eng.dispose()
-    except Exception as exc:  # unreachable server
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"PostgreSQL unreachable under CI: {exc}")
-        pytest.skip(f"PostgreSQL unreachable: {exc}")
-    return POSTGRES_URL
-
-
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 )
@@ -82,21 +61,11 @@ def engine(
         yield eng
         eng.dispose()
         return
-    base = _postgres_or_skip()
-    schema = f"pz_yard_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as c:
-        c.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = _schema_url(base, schema)
+    with postgres_schema("pz_yard") as url:
         upgrade(url, "0004_yard")
         eng = make_engine(url, pool_size=10, max_overflow=5)
         yield eng
         eng.dispose()
-    finally:
-        with admin.begin() as c:
-            c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture
