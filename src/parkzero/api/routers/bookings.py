@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from parkzero.api.access import allow
 from parkzero.api.deps import get_session, get_settings
 from parkzero.api.principal import Principal
-from parkzero.api.ratelimit import RateLimiter, client_ip
+from parkzero.api.ratelimit import RateLimiter, RateLimitError, client_ip
 from parkzero.api.routers.pages import html_page
 from parkzero.errors import ConfigError, InputError, ParkzeroError
 from parkzero.yard.instance import format_time
@@ -490,7 +490,7 @@ def _slot(value: str) -> tuple[dt.date, int]:
 def _form_failed(request: Request, session: Session, principal: Principal, day: dt.date, visit: dict[str, Any],
                  exc: Exception) -> HTMLResponse:  # fmt: skip
     session.rollback()
-    status = 429 if exc.__class__.__name__ == "RateLimitError" else 409
+    status = 429 if isinstance(exc, RateLimitError) else 409
     flash = {"kind": "error", "key": "carrier.failed", "detail": str(exc)}
     return _carrier_page(
         request, session, principal, day=day, visit=visit, flash=flash, status_code=status
@@ -510,8 +510,6 @@ def carrier_book(
     session: Session = Depends(get_session),
 ) -> Response:
     """Book a free slot from the carrier page (form)."""
-    from parkzero.api.ratelimit import RateLimitError
-
     visit = _visit({"direction": direction, "cargo": cargo, "pallets": pallets, "vehicle": vehicle})
     day = _today(session, principal.park_id)
     try:
@@ -533,8 +531,6 @@ def carrier_change(
     session: Session = Depends(get_session),
 ) -> Response:
     """Move an own booking to another free slot (form)."""
-    from parkzero.api.ratelimit import RateLimitError
-
     visit = _visit(request.query_params)
     day = _today(session, principal.park_id)
     try:
@@ -553,8 +549,6 @@ def carrier_cancel(
     session: Session = Depends(get_session),
 ) -> Response:
     """Cancel an own booking (form)."""
-    from parkzero.api.ratelimit import RateLimitError
-
     visit = _visit(request.query_params)
     day = _today(session, principal.park_id)
     try:
