@@ -156,3 +156,68 @@ def test_repeated_leg_number_reported_per_row(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="leg_no"):
         run_pipeline(s, g, tmp_path / "o.parquet")
     assert not (tmp_path / "o.parquet").exists()
+
+
+def _sql_path(tmp: Path, shipments: str, legs: str) -> bool:
+    """True when the DuckDB SQL path computes the input itself, False when its checks send it
+    to the pandas checker."""
+    from parkzero.logistics.pipeline import _run_duckdb
+    from parkzero.logistics.sql import Unsupported
+
+    s, g = _write(tmp, shipments, legs)
+    try:
+        _run_duckdb(s, g, tmp / "sql.parquet", None, "tkm")
+    except Unsupported:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("case", "shipments", "legs"),
+    [
+        ("duplicated shipment with legs", SHIPMENTS + "B,C9,2024-03-21,1,\n", LEGS),
+        (
+            "duplicated shipment without legs",
+            SHIPMENTS + "D,C9,2024-03-21,1,\nD,C9,2024-03-21,1,\n",
+            LEGS,
+        ),
+        ("shipment without legs", SHIPMENTS + "D,C2,2024-04-02,1,\n", LEGS),
+        ("leg of an unknown shipment", SHIPMENTS, LEGS + "Z,1,road,hgv,5,\n"),
+        ("leg number repeated", SHIPMENTS, LEGS + "A,2,road,lgv,5,\n"),
+        ("leg number missing", SHIPMENTS, LEGS.replace("A,2,rail", "A,3,rail")),
+        (
+            "refrigerated rail (no default)",
+            SHIPMENTS,
+            LEGS.replace(
+                "vehicle_class,distance_km,trip_id",
+                "vehicle_class,distance_km,trip_id,refrigerated",
+            )
+            .replace(",T1\n", ",T1,false\n")
+            .replace("800,\n", "800,,true\n"),
+        ),
+        ("unknown hub category", SHIPMENTS.replace("warehouse", "castle"), LEGS),
+        ("trip mixing modes", SHIPMENTS, LEGS.replace("C,1,road,hgv,100,T1", "C,1,rail,,100,T1")),
+    ],
+)
+def test_sql_checks_send_bad_input_to_the_pandas_checker(
+    tmp_path: Path, case: str, shipments: str, legs: str
+) -> None:
+    assert _sql_path(tmp_path, SHIPMENTS, LEGS)  # the clean input stays on the SQL path
+    assert not _sql_path(tmp_path, shipments, legs), case
+    with pytest.raises(InputError):
+        run_pipeline(*_write(tmp_path, shipments, legs), tmp_path / "o.parquet")
+
+
+def test_shipment_with_more_than_62_legs(tmp_path: Path) -> None:
+    # The SQL's leg-number check (one bit per leg) covers up to 62 legs; a longer chain is
+    # handed to the pandas path, which computes it all the same.
+    legs = "shipment_id,leg_no,mode,vehicle_class,distance_km,trip_id\n" + "".join(
+        f"A,{k},road,hgv,10,\n" for k in range(1, 71)
+    )
+    shipments = "shipment_id,customer_id,ship_date,mass_t,hub_category\nA,C1,2024-03-04,2,\n"
+    assert not _sql_path(tmp_path, shipments, legs)
+    summary = run_pipeline(*_write(tmp_path, shipments, legs), tmp_path / "o.parquet")
+    # 70 legs x 2 t x 10 km x 0.042 kgCO2e/t·km
+    assert summary["total_kgco2e"] == pytest.approx(70 * 2 * 10 * 0.042)
+    sixty_two = legs.split("\n")[:63]
+    assert _sql_path(tmp_path, shipments, "\n".join(sixty_two) + "\n")

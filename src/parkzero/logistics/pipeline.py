@@ -49,22 +49,20 @@ import pandas as pd
 from parkzero.errors import ConfigError, InputError
 from parkzero.logistics.allocation import ALLOCATION_METHODS, shipment_footprints
 from parkzero.logistics.chain import distance_based
-from parkzero.logistics.hubs import hub_default_intensity
+from parkzero.logistics.hubs import hub_default_intensity, hub_defaults
 from parkzero.logistics.models import MODES, ROAD_CLASSES
 from parkzero.logistics.spark import DEFAULT_MASTER, require_pyspark
 from parkzero.logistics.sql import (
     DUCKDB,
     Columns,
     Unsupported,
-    check_rows_sql,
+    bad_legs_sql,
     footprints_sql,
     legs_emissions_sql,
     legs_select,
-    lookups_sql,
-    mixed_trips_sql,
     shipments_select,
     trips_sql,
-    unweighted_shared_legs_sql,
+    year_sql,
 )
 
 __all__ = [
@@ -719,27 +717,32 @@ def _has_columns(sc: Columns, lc: Columns) -> bool:
     return all(c in sc for c in SHIPMENT_COLUMNS) and all(c in lc for c in LEG_COLUMNS)
 
 
-def _hub_rows(pairs: list[tuple[Any, ...]]) -> list[tuple[str, str, float]]:
-    # (category, temperature, default kgCO2e/t) of each hub pair; an unknown pair is for the
-    # pandas checker to report.
-    out = []
-    for c, t in pairs:
+_F_COLUMNS = ("mode", "vclass", "refr", "per_tkm", "factor_id", "fno")
+
+
+def hub_rows() -> list[tuple[str, str, float]]:
+    """(category, temperature, default intensity) of every GLEC hub default [kgCO2e/t]; an
+    input's hub pair missing from them is a bad row (relation ``h`` of the SQL)."""
+    return [(c, t, float(h.wtw_kgco2e_per_unit)) for (c, t), h in hub_defaults().items()]
+
+
+def factor_rows(year: int) -> list[tuple[str, str, bool, float, str, int]]:
+    """(mode, vclass, refr, kgCO2e per t·km, factor id, number) of every leg kind with a
+    default intensity in `year` [yr] (relation ``f`` of the SQL); a leg of another kind (for
+    example refrigerated rail) is a bad row, which the pandas checker then reports.
+    """
+    kinds = [("road", v, r) for v in ROAD_CLASSES for r in (False, True)]
+    kinds += [(m, "", False) for m in MODES]
+    out: list[tuple[str, str, bool, float, str, int]] = []
+    for m, v, r in kinds:
         try:
-            h = hub_default_intensity(c, t)
+            e = distance_based(
+                m, 1.0, 1.0, vehicle_class=v if m == "road" else None, refrigerated=r, year=year
+            )
         except InputError:
-            raise _Fallback from None
-        out.append((str(c), str(t), float(h.wtw_kgco2e_per_unit)))
-    return out
-
-
-def _factor_rows(keys: list[tuple[Any, ...]], year: int) -> list[tuple[str, str, bool, float, str]]:
-    # (mode, vclass, refr, kgCO2e per t·km, factor id) of each distinct leg kind.
-    out = []
-    for m, v, r in keys:
-        e = distance_based(
-            m, 1.0, 1.0, vehicle_class=v if m == "road" else None, refrigerated=r, year=year
-        )
-        out.append((m, v, bool(r), e.wtw_kgco2e, e.factor_ids[0] if e.factor_ids else ""))
+            continue
+        factor_id = e.factor_ids[0] if e.factor_ids else ""
+        out.append((m, v, r, e.wtw_kgco2e, factor_id, len(out)))
     return out
 
 
@@ -759,9 +762,8 @@ def _summary(
 
 
 def _one(con: Any, sql: str) -> tuple[Any, ...]:
-    row = con.execute(sql).fetchone()
-    assert row is not None
-    return tuple(row)
+    rows = con.execute(sql).fetchall()  # fetch to the end: DuckDB then frees the result
+    return tuple(rows[0])
 
 
 def _check_rows(con: Any, sql: str) -> None:
@@ -775,7 +777,9 @@ def _run_duckdb(
     import duckdb
 
     d = DUCKDB
+    # No progress bar: it would print to the terminal of a CLI run.
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     try:
         con.execute(f"CREATE VIEW s_raw AS SELECT * FROM {_source_sql(shipments_path)}")
         con.execute(f"CREATE VIEW l_raw AS SELECT * FROM {_source_sql(legs_path)}")
@@ -783,35 +787,37 @@ def _run_duckdb(
         if not _has_columns(sc, lc) or (allocation == "volume" and "volume_m3" not in sc):
             raise _Fallback
         con.execute(f"CREATE TEMP TABLE s AS {shipments_select(d, sc, 's_raw')}")
+        # l stays a view: it is read once, by the join that computes the legs' emissions.
         con.execute(
-            f"CREATE TEMP TABLE l AS {legs_select(d, lc, 'l_raw', _ALL_MODES, tuple(ROAD_CLASSES))}"
+            f"CREATE VIEW l AS {legs_select(d, lc, 'l_raw', _ALL_MODES, tuple(ROAD_CLASSES))}"
         )
-        # Bad rows, duplicates, legs of unknown shipments, shipments without legs, leg gaps.
-        _check_rows(con, check_rows_sql())
-        lookups = con.execute(lookups_sql()).fetchall()
-        hubs = _hub_rows([(a, b) for what, a, b, _, _ in lookups if what == "hub"])
+        # The checks ride on the passes below (see parkzero.logistics.sql): any failure sends
+        # the input to the pandas checker, which names every bad row.
         if year is None:
-            year = int(next(y for what, *_, y in lookups if what == "year"))
-        factors = _factor_rows([(a, b, c) for what, a, b, c, _ in lookups if what == "leg"], year)
-        con.register(
-            "f",
-            pd.DataFrame(factors, columns=["mode", "vclass", "refr", "per_tkm", "factor_id"]),
-        )
-        con.register("h", pd.DataFrame(hubs, columns=["cat", "temp", "kg"]).astype({"kg": float}))
-        con.execute(f"CREATE TEMP TABLE lg AS {legs_emissions_sql(allocation=allocation)}")
+            (year,) = _one(con, year_sql())
+            if year is None:
+                raise _Fallback
+        con.register("f", pd.DataFrame(factor_rows(int(year)), columns=list(_F_COLUMNS)))
+        con.register("h", pd.DataFrame(hub_rows(), columns=["cat", "temp", "kg"]))
+        con.execute(f"CREATE TEMP TABLE lg AS {legs_emissions_sql(d, allocation)}")
+        _check_rows(con, bad_legs_sql())
         con.execute(f"CREATE TEMP TABLE t AS {trips_sql()}")
-        _check_rows(con, mixed_trips_sql())
-        if allocation == "volume":
-            _check_rows(con, unweighted_shared_legs_sql())
-        con.execute(f"CREATE TEMP TABLE fp AS {footprints_sql()}")
-        n, tkm, total = _one(con, "SELECT count(*), sum(tkm), sum(wtw_kgco2e) FROM fp")
+        con.execute(f"CREATE TEMP TABLE fp AS {footprints_sql(d, allocation)}")
+        n, tkm, total, bad = _one(
+            con, "SELECT count(*), sum(tkm), sum(wtw_kgco2e), bool_or(bad) FROM fp"
+        )
+        if n == 0 or bad:
+            raise _Fallback
         target = Path(out_path)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.close(fd)
         try:
             lit = d.lit(tmp)
-            con.execute(f"COPY (SELECT * FROM fp ORDER BY shipment_id) TO {lit} (FORMAT parquet)")
+            columns = ", ".join(OUTPUT_COLUMNS)
+            con.execute(
+                f"COPY (SELECT {columns} FROM fp ORDER BY shipment_id) TO {lit} (FORMAT parquet)"
+            )
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)
         except BaseException:

@@ -49,15 +49,14 @@ from parkzero.logistics.sql import (
     SPARK,
     Columns,
     Unsupported,
+    bad_legs_sql,
     check_rows_sql,
     footprints_sql,
     legs_emissions_sql,
     legs_select,
-    lookups_sql,
-    mixed_trips_sql,
     shipments_select,
     trips_sql,
-    unweighted_shared_legs_sql,
+    year_sql,
 )
 
 __all__ = [
@@ -304,33 +303,34 @@ class _Views:
             self.session.catalog.dropTempView(self.name(key))
 
 
-def _tables(views: _Views, year: int | None, allocation: str = "tkm") -> tuple[Any, int]:
-    # From normalised views s and l (checked): intensities, hubs, trips → the footprint frame.
-    from parkzero.logistics.pipeline import _factor_rows, _hub_rows
+def _tables(views: _Views, year: int | None, allocation: str = "tkm") -> tuple[Any, bool]:
+    # From normalised views s and l: intensities, hubs, legs, trips → the footprint frame and
+    # whether any check failed (see parkzero.logistics.sql).
+    from parkzero.logistics.pipeline import factor_rows, hub_rows
 
     n = views.name
     session = views.session
-    lookups = [tuple(r) for r in session.sql(lookups_sql(n("s"), n("l"))).collect()]
-    hubs = _hub_rows([(a, b) for what, a, b, _, _ in lookups if what == "hub"])
     if year is None:
-        year = int(next(y for what, *_, y in lookups if what == "year"))
-    factors = _factor_rows([(a, b, c) for what, a, b, c, _ in lookups if what == "leg"], year)
+        year = views.value(year_sql(n("s")))
+        if year is None:
+            return None, True
     views.put(
         "f",
         session.createDataFrame(
-            factors,
-            "mode STRING, vclass STRING, refr BOOLEAN, per_tkm DOUBLE, factor_id STRING",
+            factor_rows(int(year)),
+            "mode STRING, vclass STRING, refr BOOLEAN, per_tkm DOUBLE, factor_id STRING, fno INT",
         ),
     )
-    views.put("h", session.createDataFrame(hubs, "cat STRING, temp STRING, kg DOUBLE"))
-    views.sql("lg", legs_emissions_sql(n("l"), n("s"), n("f"), allocation), persist=True)
+    views.put("h", session.createDataFrame(hub_rows(), "cat STRING, temp STRING, kg DOUBLE"))
+    views.sql("lg", legs_emissions_sql(SPARK, allocation, n("l"), n("s"), n("f")), persist=True)
+    if views.value(bad_legs_sql(n("lg"), n("l"))):
+        return None, True
     views.sql("t", trips_sql(n("lg")), persist=True)
-    if views.value(mixed_trips_sql(n("t"))):
-        raise Unsupported("trip_id")
-    if allocation == "volume" and views.value(unweighted_shared_legs_sql(n("lg"), n("t"))):
-        raise Unsupported("volume_m3")
-    fp = session.sql(footprints_sql(n("s"), n("lg"), n("t"), n("h")))
-    return fp, year
+    views.sql(
+        "fp", footprints_sql(SPARK, allocation, n("s"), n("lg"), n("t"), n("h")), persist=True
+    )
+    bad = views.value(f"SELECT count(*) = 0 OR COALESCE(bool_or(bad), TRUE) FROM {n('fp')}")
+    return session.table(n("fp")).drop("bad"), bool(bad)
 
 
 def _hadoop_fs(session: Any, location: str) -> tuple[Any, Any]:
@@ -448,13 +448,32 @@ def _report(views: _Views, ssrc: str, lsrc: str) -> InputError:
     )
 
 
-def _volume_report(views: _Views, ssrc: str) -> InputError:
+def _trip_problem(views: _Views, allocation: str) -> InputError:
+    # Checked input that still fails the SQL checks: a trip mixing leg kinds, or (allocation
+    # by volume) a shipment on a shared trip without a volume.
+    if views.value(f"SELECT COALESCE(bool_or(mixed), FALSE) FROM {views.name('t')}"):
+        return InputError(
+            "legs of one trip must have the same mode, vehicle class and refrigeration",
+            column="trip_id",
+        )
+    if allocation == "volume":
+        return InputError(
+            "allocation by volume needs a volume > 0 for every shipment on a shared trip",
+            column="volume_m3",
+        )
+    return InputError("the input fails a check of the Spark engine", column="shipment_id")
+
+
+def _volume_report(views: _Views, ssrc: str) -> InputError | None:
     # Allocation by volume, inputs given as URIs: shipments on shared trips without a volume.
     n = views.name
+    # On Spark the legs' shipment key sno is the shipment id (Dialect.row_key).
     rows = views.session.sql(
-        f"SELECT DISTINCT lg.sid, lg.trip FROM {n('lg')} AS lg JOIN {n('t')} AS t "
-        "USING (trip) WHERE t.n > 1 AND (lg.w IS NULL OR NOT lg.w > 0) ORDER BY lg.sid"
+        f"SELECT DISTINCT lg.sno, lg.trip FROM {n('lg')} AS lg JOIN {n('t')} AS t "
+        "USING (trip) WHERE t.n > 1 AND (lg.w IS NULL OR NOT lg.w > 0) ORDER BY lg.sno"
     ).take(_MAX_REPORTED)
+    if not rows:
+        return None
     problems = [
         f"{ssrc} shipment_id {sid!r}: volume_m3 missing or zero (allocation by volume needs a "
         f"volume > 0 m³ for every shipment on a shared trip, here trip {trip})"
@@ -494,23 +513,21 @@ def _spark_checked(
             raise Unsupported("volume_m3")
         n = views.name
         views.sql("s", shipments_select(SPARK, sc, n("s_raw")), persist=True)
-        views.sql(
-            "l", legs_select(SPARK, lc, n("l_raw"), _ALL_MODES, tuple(ROAD_CLASSES)), persist=True
-        )
+        views.sql("l", legs_select(SPARK, lc, n("l_raw"), _ALL_MODES, tuple(ROAD_CLASSES)))
         try:
-            bad = views.value(check_rows_sql(n("s"), n("l")))
+            fp, bad = _tables(views, year, allocation)
         except Exception:  # a malformed file surfaces only when Spark reads it
             raise Unsupported("read") from None
         if bad:
-            if not local:
+            if local:  # the pandas checker names the rows
+                raise Unsupported("rows")
+            if views.value(check_rows_sql(n("s"), n("l"))):
                 raise _report(views, _name(shipments), _name(legs))
+            if allocation == "volume":
+                problem = _volume_report(views, _name(shipments))
+                if problem is not None:
+                    raise problem
             raise Unsupported("rows")
-        try:
-            fp, _ = _tables(views, year, allocation)
-        except Unsupported as exc:
-            if str(exc) == "volume_m3" and not local:
-                raise _volume_report(views, _name(shipments)) from None
-            raise
         where, (count, tkm, total) = _write(session, fp, out)
     finally:
         views.close()
@@ -667,19 +684,9 @@ def footprints_frame(
                 f"AS meas, FALSE AS bad FROM {n('s_in')}",
             )
             views.sql("l", f"SELECT *, FALSE AS bad FROM {n('l_in')}")
-            try:
-                fp, _ = _tables(views, year, allocation)
-            except Unsupported as exc:
-                if str(exc) == "volume_m3":
-                    raise InputError(
-                        "allocation by volume needs a volume > 0 for every shipment on a "
-                        "shared trip",
-                        column="volume_m3",
-                    ) from None
-                raise InputError(
-                    "legs of one trip must have the same mode, vehicle class and refrigeration",
-                    column="trip_id",
-                ) from None
+            fp, bad = _tables(views, year, allocation)
+            if bad:
+                raise _trip_problem(views, allocation)
             rows = [tuple(r) for r in fp.orderBy("shipment_id").collect()]
         finally:
             views.close()

@@ -18,13 +18,19 @@ The statements read and create these relations (the caller names them):
     normalised legs: ``sid, leg_no, mode, dist`` [km], ``vclass`` ('' off road), ``refr``,
     ``trip`` (NULL = the leg is its own trip), ``bad``.
 ``f``
-    intensity per (mode, vclass, refr): ``per_tkm`` [kgCO2e/(t·km)], ``factor_id``.
+    intensity per (mode, vclass, refr): ``per_tkm`` [kgCO2e/(t·km)], ``factor_id``, ``fno``
+    (its number) — every kind parkzero has a default for, not only those in the input.
 ``h``
     default hub intensity per (cat, temp): ``kg`` [kgCO2e/t].
 ``lg``, ``t``, ``fp``
     legs with t·km [t·km], emissions [kgCO2e] and allocation weight ``w`` (t·km [t·km], mass
     [t] or volume [m³], see :data:`ALLOCATION_WEIGHTS`); trip totals; the footprints (the
-    output columns of :data:`parkzero.logistics.pipeline.OUTPUT_COLUMNS`).
+    output columns of :data:`parkzero.logistics.pipeline.OUTPUT_COLUMNS` and ``bad``).
+
+The checks ride on the passes the footprint needs anyway: ``lg.bad`` (bad leg rows, legs of
+unknown shipments, leg kinds without intensity) and ``fp.bad`` (bad shipment rows, duplicated
+ids, shipments without legs, leg numbers not 1..k, mixed trips, unknown hubs, missing volumes),
+so a clean input is read, checked and computed in one pass over each file.
 
 The checks are conservative: a row the SQL cannot vouch for (padded text, an unusual number
 format, a column type it does not handle) counts as bad, and the engines then hand the input to
@@ -45,15 +51,14 @@ __all__ = [
     "Columns",
     "Dialect",
     "Unsupported",
+    "bad_legs_sql",
     "check_rows_sql",
     "footprints_sql",
     "legs_emissions_sql",
     "legs_select",
-    "lookups_sql",
-    "mixed_trips_sql",
     "shipments_select",
     "trips_sql",
-    "unweighted_shared_legs_sql",
+    "year_sql",
 ]
 
 #: Stripped column name → (quoted raw name, type in DuckDB's spelling, e.g. ``VARCHAR``) [-].
@@ -148,6 +153,17 @@ class Dialect:
         if self.name == "duckdb":
             return f"CAST(try_strptime({raw}, '%Y-%m-%d') AS DATE)"
         return f"to_date(try_to_timestamp({raw}, 'yyyy-MM-dd'))"
+
+    def row_key(self, s: str) -> str:
+        """Key of a row of the shipments table `s` for the joins and the group-by: DuckDB's
+        integer ``rowid`` (hashing integers is cheaper than text), Spark's ``sid`` [-]."""
+        return f"{s}.rowid" if self.name == "duckdb" else f"{s}.sid"
+
+    def shift_left(self, x: str, n: str) -> str:
+        """``x`` shifted left by `n` bits (integers) [-]."""
+        if self.name == "duckdb":
+            return f"({x} << {n})"
+        return f"shiftleft({x}, {n})"
 
     def contains(self, x: str, text: str) -> str:
         """``x`` contains `text` [-]."""
@@ -312,15 +328,9 @@ def check_rows_sql(s: str = "s", l: str = "l") -> str:  # noqa: E741
     )
 
 
-def lookups_sql(s: str = "s", l: str = "l") -> str:  # noqa: E741
-    """The keys to look up in Python, in one query: rows ``('hub', cat, temp, NULL, NULL)``,
-    ``('leg', mode, vclass, refr, NULL)`` and ``('year', NULL, NULL, NULL, latest year)`` [-]."""
-    return (
-        "SELECT 'hub' AS what, cat AS a, temp AS b, CAST(NULL AS BOOLEAN) AS c, "
-        f"CAST(NULL AS BIGINT) AS y FROM {s} WHERE cat IS NOT NULL GROUP BY cat, temp "
-        f"UNION ALL SELECT 'leg', mode, vclass, refr, NULL FROM {l} GROUP BY mode, vclass, refr "
-        f"UNION ALL SELECT 'year', NULL, NULL, NULL, max(year(d)) FROM {s}"
-    )
+def year_sql(s: str = "s") -> str:
+    """The year of the latest ship date, for the factor lookup [yr]."""
+    return f"SELECT max(year(d)) FROM {s}"
 
 
 def _weight(allocation: str, s: str, l: str) -> str:  # noqa: E741
@@ -333,18 +343,36 @@ def _weight(allocation: str, s: str, l: str) -> str:  # noqa: E741
 
 
 def legs_emissions_sql(
+    d: Dialect,
+    allocation: str = "tkm",
     l: str = "l",  # noqa: E741
     s: str = "s",
     f: str = "f",
-    allocation: str = "tkm",
 ) -> str:
-    """Legs with t·km [t·km], distance-based emissions [kgCO2e] and the allocation weight
-    ``w`` of `allocation` (:data:`ALLOCATION_WEIGHTS`) (relation ``lg``) [-]."""
+    """Legs with their shipment's row key ``sno`` (:meth:`Dialect.row_key`), t·km [t·km],
+    distance-based emissions [kgCO2e], the allocation weight ``w`` of `allocation`
+    (:data:`ALLOCATION_WEIGHTS`) and the intensity's number ``fno`` (relation ``lg``) [-].
+
+    ``bad`` is true for a bad leg row, a leg of a shipment missing from ``s`` and a leg kind
+    without intensity in ``f`` (for example refrigerated rail), so these checks need no pass of
+    their own. A shipment id repeated in ``s`` repeats its legs: ``lg`` then has more rows than
+    ``l``, which the caller checks.
+    """
     return (
-        f"SELECT {l}.sid, {l}.trip, {s}.mass * {l}.dist AS tkm, "
+        f"SELECT {d.row_key(s)} AS sno, {l}.trip, {l}.leg_no, {s}.mass * {l}.dist AS tkm, "
         f"{s}.mass * {l}.dist * {f}.per_tkm AS kg, {_weight(allocation, s, l)} AS w, "
-        f"{f}.factor_id "
-        f"FROM {l} JOIN {s} USING (sid) JOIN {f} USING (mode, vclass, refr)"
+        f"{f}.fno, ({l}.bad OR {s}.sid IS NULL OR {f}.fno IS NULL) AS bad "
+        f"FROM {l} LEFT JOIN {s} ON {s}.sid = {l}.sid LEFT JOIN {f} ON {f}.mode = {l}.mode "
+        f"AND {f}.vclass = {l}.vclass AND {f}.refr = {l}.refr"
+    )
+
+
+def bad_legs_sql(lg: str = "lg", l_raw: str = "l_raw") -> str:
+    """One boolean: some leg of ``lg`` is bad (:func:`legs_emissions_sql`), or ``lg`` has more
+    rows than the raw legs `l_raw` (a shipment id repeated in ``s``) [-]."""
+    return (
+        f"SELECT COALESCE(bool_or(bad), FALSE) OR count(*) <> (SELECT count(*) FROM {l_raw}) "
+        f"FROM {lg}"
     )
 
 
@@ -353,26 +381,14 @@ def trips_sql(lg: str = "lg") -> str:
     t or m³), ``n`` legs, ``mixed`` (legs of different intensities on one trip) [-]."""
     return (
         "SELECT trip, SUM(kg) AS wtw, SUM(w) AS tw, "
-        "COUNT(*) AS n, min(factor_id) <> max(factor_id) AS mixed "
+        "COUNT(*) AS n, min(fno) <> max(fno) AS mixed "
         f"FROM {lg} WHERE trip IS NOT NULL GROUP BY trip"
     )
 
 
-def unweighted_shared_legs_sql(lg: str = "lg", t: str = "t") -> str:
-    """One boolean: a leg on a shared trip (more than one leg) has no allocation weight or a
-    weight ≤ 0 — for allocation by volume, a shipment without a volume [-]."""
-    return (
-        f"SELECT COALESCE(bool_or(lg.w IS NULL OR NOT lg.w > 0), FALSE) FROM {lg} AS lg "
-        f"JOIN {t} AS t USING (trip) WHERE t.n > 1"
-    )
-
-
-def mixed_trips_sql(t: str = "t") -> str:
-    """One boolean: a trip mixes modes, vehicle classes or refrigeration [-]."""
-    return f"SELECT COALESCE(bool_or(mixed), FALSE) FROM {t}"
-
-
 def footprints_sql(
+    d: Dialect,
+    allocation: str = "tkm",
     s: str = "s",
     lg: str = "lg",
     t: str = "t",
@@ -380,23 +396,45 @@ def footprints_sql(
 ) -> str:
     """Footprint per shipment (relation ``fp``, unordered): every trip's emissions allocated by
     the legs' weight ``w`` (:func:`legs_emissions_sql`) plus the hub operation [kgCO2e]; a trip
-    whose weights sum to 0 or are missing shares its emissions equally [-]."""
+    whose weights sum to 0 or are missing shares its emissions equally [-].
+
+    The rows also carry ``bad``, true when the shipment fails a check: a bad shipment row, a
+    duplicated shipment id, no legs, leg numbers that are not exactly 1..k (k legs, k ≤ 62:
+    the legs' bits ``2^(leg_no-1)`` OR-ed together must be ``2^k - 1``), a leg on a trip that
+    mixes intensities, an unknown hub category or temperature, and — for allocation by volume —
+    a shipment on a shared trip without a volume > 0. These checks ride on the aggregation the
+    footprint needs anyway; legs of unknown shipments are found by :func:`bad_legs_sql`, a
+    repeated shipment id with legs by counting ``lg`` against ``l``.
+    """
+    unweighted = (
+        " OR (COALESCE(t.n, 1) > 1 AND NOT COALESCE(lg.w > 0, FALSE))"
+        if allocation == "volume"
+        else ""
+    )
+    bit = d.shift_left("CAST(1 AS BIGINT)", "CAST(lg.leg_no - 1 AS INT)")
+    full = d.shift_left("CAST(1 AS BIGINT)", "CAST(least(COUNT(*), 62) AS INT)")
     return f"""
         WITH a AS (
-            SELECT lg.sid, COUNT(*) AS legs, SUM(lg.tkm) AS tkm,
+            SELECT lg.sno, COUNT(*) AS legs, SUM(lg.tkm) AS tkm,
                    SUM(CASE WHEN lg.trip IS NULL THEN lg.kg
                             WHEN COALESCE(t.tw, 0) <= 0 THEN CAST(1 AS DOUBLE) / t.n * t.wtw
-                            ELSE lg.w / t.tw * t.wtw END) AS transport
-            FROM {lg} AS lg LEFT JOIN {t} AS t USING (trip) GROUP BY lg.sid
-        ), hub AS (
-            SELECT s.sid, CASE WHEN s.cat IS NULL THEN CAST(0 AS DOUBLE)
-                               ELSE s.mass * COALESCE(s.meas, h.kg) END AS hub
-            FROM {s} AS s LEFT JOIN {h} AS h ON s.cat = h.cat AND s.temp = h.temp
+                            ELSE lg.w / t.tw * t.wtw END) AS transport,
+                   COALESCE(bool_or(lg.bad OR COALESCE(t.mixed, FALSE){unweighted}), TRUE)
+                   OR COUNT(*) > 62 OR max(lg.leg_no) <> COUNT(*)
+                   OR bit_or(CASE WHEN lg.leg_no BETWEEN 1 AND 62 THEN {bit}
+                                  ELSE CAST(0 AS BIGINT) END) <> {full} - 1 AS bad
+            FROM {lg} AS lg LEFT JOIN {t} AS t ON t.trip = lg.trip GROUP BY lg.sno
         )
         SELECT s.sid AS shipment_id, s.cid AS customer_id, s.d AS ship_date,
                s.mass AS mass_t, a.legs, a.tkm,
                a.transport AS transport_wtw_kgco2e,
                CAST(NULL AS DOUBLE) AS transport_ttw_kgco2e,
-               hub.hub AS hub_wtw_kgco2e, a.transport + hub.hub AS wtw_kgco2e
-        FROM {s} AS s JOIN a USING (sid) JOIN hub USING (sid)
+               CASE WHEN s.cat IS NULL THEN CAST(0 AS DOUBLE)
+                    ELSE s.mass * COALESCE(s.meas, h.kg) END AS hub_wtw_kgco2e,
+               a.transport + CASE WHEN s.cat IS NULL THEN CAST(0 AS DOUBLE)
+                                  ELSE s.mass * COALESCE(s.meas, h.kg) END AS wtw_kgco2e,
+               (s.bad OR a.sno IS NULL OR COALESCE(a.bad, TRUE)
+                OR (s.cat IS NOT NULL AND h.kg IS NULL)) AS bad
+        FROM {s} AS s LEFT JOIN a ON a.sno = {d.row_key("s")}
+        LEFT JOIN {h} AS h ON s.cat = h.cat AND s.temp = h.temp
         """
