@@ -1,6 +1,7 @@
 """Shipment footprints per ISO 14083:2023 and the GLEC Framework v3.
 
-Transport chain elements (:mod:`parkzero.logistics.chain`), hub operations
+Transport chain elements (:mod:`parkzero.logistics.chain`), road vehicle classes with a
+laden model (:mod:`parkzero.logistics.road`), hub operations
 (:mod:`parkzero.logistics.hubs`), the allocation of trip emissions to shipments
 (:mod:`parkzero.logistics.allocation`), the batch pipeline from files to Parquet
 (:mod:`parkzero.logistics.pipeline`) and the iLEAP-shaped JSON export
@@ -19,13 +20,19 @@ from parkzero.logistics.chain import (
 )
 from parkzero.logistics.export import shipment_footprint_json
 from parkzero.logistics.hubs import hub_default_intensity, hub_emissions, measured_hub_intensity
-from parkzero.logistics.models import MODES, ChainEmissions, EnergyCarrier, HubIntensity
+from parkzero.logistics.models import MODES, ChainEmissions, EnergyCarrier, HubIntensity, RoadClass
 from parkzero.logistics.pipeline import (
     PipelineResult,
     compute_footprints,
     read_table,
     run_pipeline,
     summarize,
+)
+from parkzero.logistics.road import (
+    road_class,
+    road_class_table,
+    road_classes,
+    road_intensity,
 )
 
 __all__ = [
@@ -35,6 +42,7 @@ __all__ = [
     "EnergyCarrier",
     "HubIntensity",
     "PipelineResult",
+    "RoadClass",
     "adjusted_distance",
     "compute_footprints",
     "distance_based",
@@ -44,6 +52,10 @@ __all__ = [
     "measured_hub_intensity",
     "read_table",
     "refrigerant_leakage",
+    "road_class",
+    "road_class_table",
+    "road_classes",
+    "road_intensity",
     "run_pipeline",
     "shipment_footprint_json",
     "shipment_footprints",

@@ -9,7 +9,10 @@ Two ways to compute a trip or leg:
   of the mode from :class:`parkzero.carbon.factors.FactorLibrary`
   (``freight.road.hgv``, ``freight.road.lgv``, ``freight.road.reefer``, ``freight.rail``,
   ``freight.air``, ``freight.sea``, ``freight.waterway``). These factors are published as one
-  CO2e value, so only WTW is reported and TTW is None.
+  CO2e value, so only WTW is reported and TTW is None. Road can instead name a vehicle class
+  of :mod:`parkzero.logistics.road` (by gross weight, energy and temperature, e.g.
+  ``cn-heavy-diesel``, ``uk-artic-33t+-diesel``): WTW and, where the source splits it, TTW;
+  the UK HGV classes also take a load factor and empty running.
 
 Refrigerated transport adds the reefer unit's own fuel (fuel-based, or a fractional uplift of
 the traction fuel given by the caller) and refrigerant leakage (:func:`refrigerant_leakage`).
@@ -33,6 +36,7 @@ from parkzero.carbon.factors import FactorLibrary
 from parkzero.config import packaged_data
 from parkzero.errors import InputError, UnitError
 from parkzero.logistics.models import MODES, ROAD_CLASSES, ChainEmissions, EnergyCarrier
+from parkzero.logistics.road import reefer_variant, road_class, road_intensity
 from parkzero.units import conversion_factor
 
 __all__ = [
@@ -284,7 +288,9 @@ def distance_kind(mode: str, vehicle_class: str | None = None, refrigerated: boo
     mode : str
         ``road``, ``rail``, ``air``, ``sea`` or ``inland_waterway`` [-].
     vehicle_class : str, optional
-        Road only: ``lgv`` (gross weight ≤ 3.5 t) or ``hgv`` [-].
+        Road only: ``lgv`` (gross weight ≤ 3.5 t) or ``hgv`` [-]. The classes of
+        :mod:`parkzero.logistics.road` have no factor-library kind; :func:`distance_based`
+        takes them directly.
     refrigerated : bool
         Temperature-controlled transport; road only has a refrigerated default [-].
 
@@ -303,7 +309,8 @@ def distance_kind(mode: str, vehicle_class: str | None = None, refrigerated: boo
         return "freight.road.reefer"
     if vehicle_class not in ROAD_CLASSES:
         raise InputError(
-            f"road needs vehicle_class, one of {', '.join(ROAD_CLASSES)}; got {vehicle_class!r}",
+            f"road needs vehicle_class, one of {', '.join(ROAD_CLASSES)} (or a class of "
+            f"parkzero.logistics.road, see road_class_table()); got {vehicle_class!r}",
             column="vehicle_class",
         )
     return ROAD_CLASSES[vehicle_class]
@@ -316,6 +323,8 @@ def distance_based(
     *,
     vehicle_class: str | None = None,
     refrigerated: bool = False,
+    load_factor: float | None = None,
+    empty_running: float | None = None,
     shortest_feasible: bool = False,
     daf: float | None = None,
     year: int,
@@ -335,18 +344,28 @@ def distance_based(
     distance_km : float
         Actual distance, or the shortest feasible distance when `shortest_feasible` [km].
     vehicle_class : str, optional
-        Road vehicle class ``lgv`` or ``hgv`` [-].
+        Road vehicle class: ``lgv`` or ``hgv`` (factor library, as `region`/`factor_sets`
+        select), or a class id of :mod:`parkzero.logistics.road` such as
+        ``"cn-heavy-diesel"`` or ``"uk-artic-33t+-diesel"`` [-].
     refrigerated : bool
-        Temperature-controlled transport [-].
+        Temperature-controlled transport; with a road class id that is not refrigerated, its
+        refrigerated variant is used (an error if there is none) [-].
+    load_factor : float, optional
+        Road class with a laden model only: share of the payload capacity used on laden km,
+        by mass, 0 < LF ≤ 1; default the class's reference load [-].
+    empty_running : float, optional
+        Road class with a laden model only: share of the vehicle's km driven empty,
+        0 ≤ ER < 1; default the class's reference (0) [-].
     shortest_feasible : bool
         `distance_km` is the shortest feasible distance; the distance adjustment factor is
         applied [-].
     daf : float, optional
         Distance adjustment factor overriding the shipped default [-].
     year : int
-        Reporting year for the factor lookup [yr].
+        Reporting year for the factor lookup; a road class carries its own data year [yr].
     region : str
-        Region of the factor lookup [-].
+        Region of the factor lookup; a road class carries its own region (a note records a
+        class of another region) [-].
     factor_sets : str or tuple of str
         Factor sets or preset, as :meth:`FactorLibrary.lookup` [-].
     gwp_set : str
@@ -357,9 +376,68 @@ def distance_based(
     Returns
     -------
     ChainEmissions
-        WTW emissions [kgCO2e]; TTW None (the factors are not split by boundary).
+        WTW emissions [kgCO2e]; TTW for a road class whose source splits it, else None (the
+        factor-library factors are not split by boundary).
+
+    Raises
+    ------
+    InputError
+        For bad input, naming the field: ``mode``, ``vehicle_class``, ``refrigerated``,
+        ``mass_t``, ``distance_km``, ``distance_adjustment_factor``, ``load_factor`` or
+        ``empty_running`` (out of range, or given for a class or mode without a laden model).
+
+    >>> e = distance_based("road", 10.0, 100.0, vehicle_class="cn-heavy-diesel", year=2024)
+    >>> round(e.wtw_kgco2e, 2), e.ttw_kgco2e, e.factor_ids
+    (97.8, None, ('road/cn-heavy-diesel/CPCD-65119X0282024C',))
     """
     mass_t = _check_non_negative(mass_t, "mass_t")
+    _check_mode(mode)
+    if mode == "road" and vehicle_class is not None and vehicle_class not in ROAD_CLASSES:
+        # A class of parkzero.logistics.road: its own intensity, region and data year.
+        try:
+            c = reefer_variant(vehicle_class) if refrigerated else road_class(vehicle_class)
+        except InputError as exc:
+            if exc.column != "vehicle_class":
+                raise
+            raise InputError(
+                f"{exc.message}; the factor-library classes {', '.join(ROAD_CLASSES)} are "
+                "accepted too",
+                column="vehicle_class",
+            ) from None
+        wtw, ttw, factor_id = road_intensity(
+            c.id, load_factor=load_factor, empty_running=empty_running
+        )
+        km = (
+            adjusted_distance(distance_km, mode, daf=daf)
+            if shortest_feasible
+            else _check_non_negative(distance_km, "distance_km")
+        )
+        tkm = mass_t * km
+        notes: list[str] = []
+        if c.id != vehicle_class.strip().lower():
+            notes.append(f"refrigerated: class {c.id} used for {vehicle_class}")
+        if load_factor is not None or empty_running is not None:
+            lf = c.load_factor_ref if load_factor is None else load_factor
+            er = c.empty_running_ref if empty_running is None else empty_running
+            notes.append(f"{c.id}: load factor {lf:g}, empty running {er:g} (laden model)")
+        if c.region != region:
+            notes.append(f"road class {c.id} describes the {c.region} fleet (region {region})")
+        return ChainEmissions(
+            wtw_kgco2e=tkm * wtw,
+            ttw_kgco2e=None if ttw is None else tkm * ttw,
+            tkm=tkm,
+            distance_km=km,
+            factor_ids=(factor_id,),
+            notes=tuple(notes),
+        )
+    for name, value in (("load_factor", load_factor), ("empty_running", empty_running)):
+        if value is not None:
+            raise InputError(
+                f"{name} needs a road vehicle class with a laden model (the uk-* HGV classes "
+                f"of parkzero.logistics.road), not mode {mode} / vehicle_class "
+                f"{vehicle_class!r}",
+                column=name,
+            )
     kind = distance_kind(mode, vehicle_class, refrigerated)
     km = (
         adjusted_distance(distance_km, mode, daf=daf)

@@ -1,5 +1,5 @@
 """Value types of the logistics package: emissions of a transport chain element, energy
-carriers and hub intensities.
+carriers, road vehicle classes and hub intensities.
 
 All emissions are in kilograms of CO2-equivalent [kgCO2e].
 """
@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["MODES", "ROAD_CLASSES", "ChainEmissions", "EnergyCarrier", "HubIntensity"]
+__all__ = [
+    "MODES",
+    "ROAD_CLASSES",
+    "ChainEmissions",
+    "EnergyCarrier",
+    "HubIntensity",
+    "RoadClass",
+]
 
 #: Transport modes of ISO 14083 covered here, each mapped to its activity kind in the factor
 #: catalogue (``parkzero/data/activity_types.csv``) for distance-based calculation [-].
@@ -20,7 +27,9 @@ MODES: dict[str, str] = {
 }
 
 #: Road vehicle classes by gross vehicle weight and their activity kinds: ``lgv`` light goods
-#: vehicle (gross weight up to 3.5 t), ``hgv`` medium/heavy goods vehicle [-].
+#: vehicle (gross weight up to 3.5 t), ``hgv`` medium/heavy goods vehicle [-]. These two use the
+#: factor library; the finer classes (by gross weight, energy and temperature, with a laden
+#: model for the UK HGVs) are :class:`RoadClass` rows of :mod:`parkzero.logistics.road`.
 ROAD_CLASSES: dict[str, str] = {
     "lgv": "freight.road.lgv",
     "hgv": "freight.road.hgv",
@@ -143,3 +152,80 @@ class HubIntensity:
     wtw_kgco2e_per_unit: float
     unit: str
     source: str
+
+
+@dataclass(frozen=True)
+class RoadClass:
+    """One road vehicle class of ``parkzero/data/road_vehicle_classes.csv``.
+
+    Parameters
+    ----------
+    id : str
+        Class id, lowercase, e.g. ``"cn-heavy-diesel"``, ``"uk-artic-33t+-diesel"`` [-].
+    region : str
+        Fleet the data describe, ``"CN"`` or ``"UK"`` [-].
+    gvw_min_t, gvw_max_t : float or None
+        Gross vehicle weight band, None where open [t].
+    energy : str
+        ``"diesel"``, ``"petrol"``, ``"ng"`` (natural gas), ``"cng"``, ``"lpg"`` or ``"bev"``
+        (battery electric) [-].
+    refrigerated : bool
+        Temperature-controlled (reefer) vehicle [-].
+    wtw_per_tkm : float
+        Well-to-wheel intensity at the class's reference (average) load [kgCO2e/(t·km)].
+    ttw_per_tkm : float or None
+        Tank-to-wheel intensity at the reference load, None where the source does not split
+        the boundary; 0 for battery electric [kgCO2e/(t·km)].
+    laden_model : bool
+        True when the per-km laden model exists, so a load factor and empty running can be
+        given [-].
+    payload_t : float or None
+        Payload capacity of the laden model [t].
+    ttw_empty_per_km, ttw_full_per_km : float or None
+        Tank-to-wheel emissions per vehicle-km at 0 % and 100 % laden [kgCO2e/km].
+    wtw_empty_per_km, wtw_full_per_km : float or None
+        Well-to-wheel emissions per vehicle-km at 0 % and 100 % laden [kgCO2e/km].
+    factor_id : str
+        Id of the row for the audit trail, ``"road/<id>/<source version>"`` [-].
+    source, licence : str
+        Provenance of the row [-].
+    size : str
+        Size key within the region, e.g. ``"heavy"``, ``"rigid-17t+"``, ``"van-iii"`` [-].
+    load_factor_ref : float or None
+        Load factor the reference intensity corresponds to (laden-model classes) [-].
+    empty_running_ref : float or None
+        Empty running the reference intensity corresponds to (laden-model classes) [-].
+    year : int or None
+        Data year of the source [yr].
+    boundary : str
+        Boundary of the published value as stated by the source [-].
+    label : str
+        Name of the class in the source [-].
+    status : str
+        ``COPIED`` or ``DERIVED`` (see ``parkzero/data/SOURCES.md``) [-].
+    """
+
+    id: str
+    region: str
+    gvw_min_t: float | None
+    gvw_max_t: float | None
+    energy: str
+    refrigerated: bool
+    wtw_per_tkm: float
+    ttw_per_tkm: float | None
+    laden_model: bool
+    payload_t: float | None
+    ttw_empty_per_km: float | None
+    ttw_full_per_km: float | None
+    wtw_empty_per_km: float | None
+    wtw_full_per_km: float | None
+    factor_id: str
+    source: str
+    licence: str
+    size: str = ""
+    load_factor_ref: float | None = None
+    empty_running_ref: float | None = None
+    year: int | None = None
+    boundary: str = ""
+    label: str = ""
+    status: str = ""

@@ -51,6 +51,7 @@ from parkzero.logistics.allocation import ALLOCATION_METHODS, shipment_footprint
 from parkzero.logistics.chain import distance_based
 from parkzero.logistics.hubs import hub_default_intensity, hub_defaults
 from parkzero.logistics.models import MODES, ROAD_CLASSES
+from parkzero.logistics.road import reefer_variant, road_class, road_classes
 from parkzero.logistics.spark import DEFAULT_MASTER, require_pyspark
 from parkzero.logistics.sql import (
     DUCKDB,
@@ -114,8 +115,10 @@ class PipelineResult:
         One row per shipment, columns :data:`OUTPUT_COLUMNS` (tkm [t·km], emissions [kgCO2e]).
     legs : DataFrame
         One row per leg: ``shipment_id, leg_no, trip_id, mode, vehicle_class, refrigerated,
-        distance_km [km], tkm [t·km], kgco2e_per_tkm [kgCO2e/(t·km)], factor_id,
-        wtw_kgco2e`` (the leg's allocated share of its trip [kgCO2e]).
+        distance_km [km], mass_t [t], tkm [t·km], load_factor, empty_running [-] (NaN = the
+        class's reference), kgco2e_per_tkm, ttw_kgco2e_per_tkm [kgCO2e/(t·km)] (TTW NaN
+        where unknown), factor_id, wtw_kgco2e, ttw_kgco2e`` (the leg's allocated share of its
+        trip [kgCO2e]).
     hubs : DataFrame
         One row per hub operation: ``shipment_id, hub_category, hub_temperature, mass_t [t],
         wtw_kgco2e_per_t [kgCO2e/t], source``.
@@ -291,14 +294,15 @@ def _validate(
         f"(expected one of {', '.join(_ALL_MODES)})"
         for r in _rows(bad_mode)
     ]
-    bad_class = (g["mode"] == "road").fillna(False).to_numpy(dtype=bool) & ~g["vehicle_class"].isin(
-        ROAD_CLASSES
-    ).fillna(False).to_numpy(dtype=bool)
+    road = (g["mode"] == "road").fillna(False).to_numpy(dtype=bool)
+    known = g["vehicle_class"].isin([*ROAD_CLASSES, *road_classes()]).fillna(False)
     problems += [
-        f'{lsrc} row {r}, column "vehicle_class": unknown (expected one of '
-        f"{', '.join(ROAD_CLASSES)})"
-        for r in _rows(bad_class)
+        f'{lsrc} row {r}, column "vehicle_class": unknown vehicle class '
+        f'"{g["vehicle_class"].iloc[r - 2]}" (expected {" or ".join(ROAD_CLASSES)}, or a class '
+        "of parkzero shipments classes)"
+        for r in _rows(road & ~known.to_numpy(dtype=bool))
     ]
+    problems += _laden_problems(legs, g, lsrc)
     bad_int = np.isfinite(leg_no) & ((leg_no < 1) | (leg_no != np.floor(leg_no)))
     problems += [
         f'{lsrc} row {r}, column "leg_no": expected a whole number ≥ 1' for r in _rows(bad_int)
@@ -341,6 +345,41 @@ def _validate(
     return s, g
 
 
+def _kind_of(g: pd.DataFrame, i: int) -> str:
+    mode = g["mode"].iloc[i]
+    return f'vehicle class "{g["vehicle_class"].iloc[i]}"' if mode == "road" else f"mode {mode}"
+
+
+def _laden_problems(legs: pd.DataFrame, g: pd.DataFrame, lsrc: str) -> list[str]:
+    # Optional load_factor (0 < LF ≤ 1) and empty_running (0 ≤ ER < 1), only on road classes
+    # with a laden model; sets g's columns (NaN = the class's reference value).
+    problems: list[str] = []
+    laden = {c.id for c in road_classes().values() if c.laden_model}
+    for column, ok in (
+        ("load_factor", lambda v: (v > 0) & (v <= 1)),
+        ("empty_running", lambda v: (v >= 0) & (v < 1)),
+    ):
+        if column not in legs:
+            g[column] = np.nan
+            continue
+        values = _number(legs, lsrc, column, problems, optional=True)
+        given = np.isfinite(values)
+        expected = "0 < load factor ≤ 1" if column == "load_factor" else "0 ≤ empty running < 1"
+        problems += [
+            f'{lsrc} row {r}, column "{column}": {values[r - 2]:g} is out of range '
+            f"(expected {expected}, a share)"
+            for r in _rows(given & (values >= 0) & ~ok(values))
+        ]
+        no_model = given & ~g["vehicle_class"].isin(laden).fillna(False).to_numpy(dtype=bool)
+        problems += [
+            f'{lsrc} row {r}, column "{column}": {_kind_of(g, r - 2)} has no laden model '
+            "(load factor and empty running apply to the uk-* HGV classes)"
+            for r in _rows(no_model)
+        ]
+        g[column] = np.where(given, values, np.nan)
+    return problems
+
+
 def _volume_problems(s: pd.DataFrame, g: pd.DataFrame, ssrc: str) -> list[str]:
     # Allocation by volume: every shipment with a leg on a shared trip (a trip id on more than
     # one leg) needs a volume > 0. Negative or non-numeric volumes are reported already.
@@ -360,26 +399,48 @@ def _volume_problems(s: pd.DataFrame, g: pd.DataFrame, ssrc: str) -> list[str]:
     ]
 
 
-def _intensities(legs: pd.DataFrame, year: int) -> tuple[np.ndarray, np.ndarray]:
-    keys = legs[["mode", "vehicle_class", "refrigerated"]].astype(object).fillna("").astype(str)
-    codes, uniques = pd.factorize(
-        keys["mode"] + "|" + keys["vehicle_class"] + "|" + keys["refrigerated"]
+def _intensities(legs: pd.DataFrame, year: int) -> pd.DataFrame:
+    # WTW and TTW intensity [kgCO2e/(t·km)], factor id and kind number of every leg, from the
+    # same leg-kind table as the SQL; a leg's load factor / empty running apply the laden model.
+    kinds = leg_kinds(year)
+    keys = pd.DataFrame(
+        {
+            "mode": legs["mode"].astype(object),
+            "vclass": legs["vehicle_class"].astype(object).where(legs["mode"] == "road", ""),
+            "refr": legs["refrigerated"].astype(bool).to_numpy(),
+        }
     )
-    per_tkm = np.empty(len(uniques))
-    ids: list[str] = []
-    for i, key in enumerate(uniques):
-        mode, vclass, refr = str(key).split("|")
-        e = distance_based(
-            mode,
+    m = keys.merge(kinds, on=["mode", "vclass", "refr"], how="left")
+    missing = m["fno"].isna().to_numpy()
+    if missing.any():  # e.g. refrigerated rail: let distance_based say why
+        i = int(np.flatnonzero(missing)[0])
+        distance_based(
+            str(keys["mode"].iloc[i]),
             1.0,
             1.0,
-            vehicle_class=vclass if mode == "road" else None,
-            refrigerated=refr == "True",
+            vehicle_class=str(keys["vclass"].iloc[i]) or None,
+            refrigerated=bool(keys["refr"].iloc[i]),
             year=year,
         )
-        per_tkm[i] = e.wtw_kgco2e
-        ids.append(e.factor_ids[0] if e.factor_ids else "")
-    return per_tkm[codes], np.asarray(ids, dtype=object)[codes]
+    lf = legs["load_factor"].to_numpy(dtype=float)
+    er = legs["empty_running"].to_numpy(dtype=float)
+    use = np.isfinite(lf) | np.isfinite(er)
+    wtw, ttw = m["per_tkm"].to_numpy(dtype=float), m["ttw_tkm"].to_numpy(dtype=float)
+    if use.any():
+        lfx = np.where(np.isfinite(lf), lf, m["lf_ref"].to_numpy(dtype=float))[use]
+        erx = np.where(np.isfinite(er), er, m["er_ref"].to_numpy(dtype=float))[use]
+        payload = m["payload"].to_numpy(dtype=float)[use]
+        wtw, ttw = wtw.copy(), ttw.copy()
+        wtw[use] = laden_per_tkm(
+            m["we0"].to_numpy()[use], m["we1"].to_numpy()[use], payload, lfx, erx
+        )
+        ttw[use] = laden_per_tkm(
+            m["te0"].to_numpy()[use], m["te1"].to_numpy()[use], payload, lfx, erx
+        )
+    return pd.DataFrame(
+        {"wtw": wtw, "ttw": ttw, "factor_id": m["factor_id"].to_numpy(dtype=object)},
+        index=legs.index,
+    )
 
 
 def compute_footprints(
@@ -439,21 +500,32 @@ def compute_footprints(
     g["mass_t"] = mass.reindex(g["shipment_id"]).to_numpy()
     g["tkm"] = g["mass_t"] * g["distance_km"]
     g["volume_m3"] = s.set_index("shipment_id")["volume_m3"].reindex(g["shipment_id"]).to_numpy()
-    g["kgco2e_per_tkm"], g["factor_id"] = _intensities(g, year)
+    i = _intensities(g, year)
+    g["kgco2e_per_tkm"], g["ttw_kgco2e_per_tkm"], g["factor_id"] = (
+        i["wtw"],
+        i["ttw"],
+        i["factor_id"],
+    )
     own_trip = g["trip_id"].isna()
     g["trip_id"] = g["trip_id"].where(~own_trip, g["shipment_id"] + "#" + g["leg_no"].astype(str))
-    mixed = g.groupby("trip_id")["factor_id"].nunique()
+    mixed = g.groupby("trip_id")[["factor_id", "kgco2e_per_tkm"]].nunique().max(axis=1)
     if (mixed > 1).any():
         bad = ", ".join(map(str, mixed[mixed > 1].index[:_MAX_REPORTED]))
         raise InputError(
-            f"trip(s) {bad}: legs of one trip must have the same mode, vehicle class and "
-            "refrigeration",
+            f"trip(s) {bad}: legs of one trip must have the same mode, vehicle class, "
+            "refrigeration, load factor and empty running",
             source=legs_source,
             column="trip_id",
         )
-    trip_kg = (g["tkm"] * g["kgco2e_per_tkm"]).groupby(g["trip_id"].to_numpy()).sum()
+    by = g["trip_id"].to_numpy()
+    trip_kg = (g["tkm"] * g["kgco2e_per_tkm"]).groupby(by).sum()
+    trip_ttw = g["tkm"] * g["ttw_kgco2e_per_tkm"]
+    # A trip's TTW is known only when every leg's is (no partial sums).
+    ttw_known = trip_ttw.notna().groupby(by).all()
     trips = pd.DataFrame({"trip_id": trip_kg.index.to_numpy(), "wtw_kgco2e": trip_kg.to_numpy()})
-    trips["ttw_kgco2e"] = np.nan
+    trips["ttw_kgco2e"] = (
+        trip_ttw.groupby(by).sum().where(ttw_known).reindex(trip_kg.index).to_numpy()
+    )
     by_trip = g.groupby("trip_id")
     zero_trips = by_trip["tkm"].transform("sum") <= 0
     # A trip carrying no t·km (zero mass or distance) emits nothing by distance-based
@@ -475,6 +547,8 @@ def compute_footprints(
     w_total = w.groupby(alloc_legs["trip_id"].to_numpy()).transform("sum")
     trip_wtw = trips.set_index("trip_id")["wtw_kgco2e"].reindex(g["trip_id"]).to_numpy()
     g["wtw_kgco2e"] = (w / w_total).to_numpy() * trip_wtw
+    trip_ttw_of_leg = trips.set_index("trip_id")["ttw_kgco2e"].reindex(g["trip_id"]).to_numpy()
+    g["ttw_kgco2e"] = (w / w_total).to_numpy() * trip_ttw_of_leg
     hub_rows = s[s["hub_category"].notna().to_numpy()]
     hubs = pd.DataFrame(
         {
@@ -527,9 +601,13 @@ def compute_footprints(
         "distance_km",
         "mass_t",
         "tkm",
+        "load_factor",
+        "empty_running",
         "kgco2e_per_tkm",
+        "ttw_kgco2e_per_tkm",
         "factor_id",
         "wtw_kgco2e",
+        "ttw_kgco2e",
     ]
     return PipelineResult(
         footprints=fp[list(OUTPUT_COLUMNS)].reset_index(drop=True),
@@ -717,33 +795,99 @@ def _has_columns(sc: Columns, lc: Columns) -> bool:
     return all(c in sc for c in SHIPMENT_COLUMNS) and all(c in lc for c in LEG_COLUMNS)
 
 
-_F_COLUMNS = ("mode", "vclass", "refr", "per_tkm", "factor_id", "fno")
-
-
 def hub_rows() -> list[tuple[str, str, float]]:
     """(category, temperature, default intensity) of every GLEC hub default [kgCO2e/t]; an
     input's hub pair missing from them is a bad row (relation ``h`` of the SQL)."""
     return [(c, t, float(h.wtw_kgco2e_per_unit)) for (c, t), h in hub_defaults().items()]
 
 
-def factor_rows(year: int) -> list[tuple[str, str, bool, float, str, int]]:
-    """(mode, vclass, refr, kgCO2e per t·km, factor id, number) of every leg kind with a
-    default intensity in `year` [yr] (relation ``f`` of the SQL); a leg of another kind (for
-    example refrigerated rail) is a bad row, which the pandas checker then reports.
+#: Columns of the leg-kind table (relation ``f`` of the SQL, see :func:`leg_kinds`) [-].
+KIND_COLUMNS = (
+    "mode",
+    "vclass",
+    "refr",
+    "per_tkm",
+    "ttw_tkm",
+    "laden",
+    "payload",
+    "te0",
+    "te1",
+    "we0",
+    "we1",
+    "lf_ref",
+    "er_ref",
+    "factor_id",
+    "fno",
+)
+
+
+def leg_kinds(year: int) -> pd.DataFrame:
+    """Every leg kind (mode, vehicle class, refrigerated) with a default intensity in `year`.
+
+    Columns :data:`KIND_COLUMNS`: ``per_tkm`` and ``ttw_tkm`` the WTW and TTW intensities at
+    the kind's reference load [kgCO2e/(t·km)] (TTW NaN where the source does not split it);
+    for road classes with a laden model (:mod:`parkzero.logistics.road`) ``laden`` is true
+    and ``payload`` [t], ``te0``/``te1`` and ``we0``/``we1`` (TTW and WTW per vehicle-km
+    empty and full [kgCO2e/km]) and the reference ``lf_ref``/``er_ref`` [-] let a leg's load
+    factor and empty running change its intensity (:func:`laden_per_tkm`). Both engines take
+    their intensities from this one table. A leg of a kind missing here (for example
+    refrigerated rail) is a bad row.
+
+    Parameters
+    ----------
+    year : int
+        Year of the factor-library lookup (``lgv``, ``hgv`` and the other modes) [yr].
     """
-    kinds = [("road", v, r) for v in ROAD_CLASSES for r in (False, True)]
-    kinds += [(m, "", False) for m in MODES]
-    out: list[tuple[str, str, bool, float, str, int]] = []
-    for m, v, r in kinds:
+    rows: list[tuple[Any, ...]] = []
+
+    def add(mode: str, vclass: str, refr: bool) -> None:
         try:
+            if mode == "road" and vclass not in ROAD_CLASSES:
+                c = reefer_variant(vclass) if refr else road_class(vclass)
+                rows.append(
+                    (mode, vclass, refr, c.wtw_per_tkm, c.ttw_per_tkm, c.laden_model,
+                     c.payload_t, c.ttw_empty_per_km, c.ttw_full_per_km, c.wtw_empty_per_km,
+                     c.wtw_full_per_km, c.load_factor_ref, c.empty_running_ref, c.factor_id)
+                )  # fmt: skip
+                return
             e = distance_based(
-                m, 1.0, 1.0, vehicle_class=v if m == "road" else None, refrigerated=r, year=year
+                mode, 1.0, 1.0, vehicle_class=vclass or None, refrigerated=refr, year=year
             )
         except InputError:
-            continue
+            return
         factor_id = e.factor_ids[0] if e.factor_ids else ""
-        out.append((m, v, r, e.wtw_kgco2e, factor_id, len(out)))
-    return out
+        rows.append((mode, vclass, refr, e.wtw_kgco2e, e.ttw_kgco2e, False, *[None] * 7, factor_id))
+
+    for vclass in (*ROAD_CLASSES, *road_classes()):
+        for refr in (False, True):
+            add("road", vclass, refr)
+    for mode in MODES:
+        add(mode, "", False)
+    frame = pd.DataFrame(rows, columns=list(KIND_COLUMNS[:-1]))
+    frame["fno"] = np.arange(len(frame), dtype="int64")
+    floats = [
+        c for c in KIND_COLUMNS if c not in ("mode", "vclass", "refr", "laden", "factor_id", "fno")
+    ]
+    return frame.astype({c: float for c in floats} | {"refr": bool, "laden": bool})
+
+
+def vehicle_classes() -> tuple[str, ...]:
+    """Every accepted road ``vehicle_class``: ``lgv``, ``hgv`` and the classes of
+    :mod:`parkzero.logistics.road` [-]."""
+    return (*ROAD_CLASSES, *road_classes())
+
+
+def laden_per_tkm(e0: Any, e1: Any, payload: Any, load_factor: Any, empty_running: Any) -> Any:
+    """Intensity of a laden model at a load factor and empty running, elementwise, in the
+    same order of operations as the SQL of both engines
+    (:func:`parkzero.logistics.road.laden_intensity`, without its range checks) [kgCO2e/(t·km)].
+
+    >>> round(laden_per_tkm(0.5, 1.0, 10.0, 0.5, 0.5), 6)
+    0.25
+    """
+    return (e0 + (e1 - e0) * load_factor + e0 * empty_running / (1 - empty_running)) / (
+        payload * load_factor
+    )
 
 
 def _summary(
@@ -789,7 +933,7 @@ def _run_duckdb(
         con.execute(f"CREATE TEMP TABLE s AS {shipments_select(d, sc, 's_raw')}")
         # l stays a view: it is read once, by the join that computes the legs' emissions.
         con.execute(
-            f"CREATE VIEW l AS {legs_select(d, lc, 'l_raw', _ALL_MODES, tuple(ROAD_CLASSES))}"
+            f"CREATE VIEW l AS {legs_select(d, lc, 'l_raw', _ALL_MODES, vehicle_classes())}"
         )
         # The checks ride on the passes below (see parkzero.logistics.sql): any failure sends
         # the input to the pandas checker, which names every bad row.
@@ -797,7 +941,7 @@ def _run_duckdb(
             (year,) = _one(con, year_sql())
             if year is None:
                 raise _Fallback
-        con.register("f", pd.DataFrame(factor_rows(int(year)), columns=list(_F_COLUMNS)))
+        con.register("f", leg_kinds(int(year)))
         con.register("h", pd.DataFrame(hub_rows(), columns=["cat", "temp", "kg"]))
         con.execute(f"CREATE TEMP TABLE lg AS {legs_emissions_sql(d, allocation)}")
         _check_rows(con, bad_legs_sql())

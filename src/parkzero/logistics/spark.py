@@ -44,7 +44,7 @@ from typing import Any
 import pandas as pd
 
 from parkzero.errors import ConfigError, InputError
-from parkzero.logistics.models import MODES, ROAD_CLASSES
+from parkzero.logistics.models import MODES
 from parkzero.logistics.sql import (
     SPARK,
     Columns,
@@ -306,7 +306,7 @@ class _Views:
 def _tables(views: _Views, year: int | None, allocation: str = "tkm") -> tuple[Any, bool]:
     # From normalised views s and l: intensities, hubs, legs, trips → the footprint frame and
     # whether any check failed (see parkzero.logistics.sql).
-    from parkzero.logistics.pipeline import factor_rows, hub_rows
+    from parkzero.logistics.pipeline import hub_rows, leg_kinds
 
     n = views.name
     session = views.session
@@ -314,13 +314,8 @@ def _tables(views: _Views, year: int | None, allocation: str = "tkm") -> tuple[A
         year = views.value(year_sql(n("s")))
         if year is None:
             return None, True
-    views.put(
-        "f",
-        session.createDataFrame(
-            factor_rows(int(year)),
-            "mode STRING, vclass STRING, refr BOOLEAN, per_tkm DOUBLE, factor_id STRING, fno INT",
-        ),
-    )
+    kinds = leg_kinds(int(year))
+    views.put("f", session.createDataFrame(_records(kinds), _KIND_SCHEMA))
     views.put("h", session.createDataFrame(hub_rows(), "cat STRING, temp STRING, kg DOUBLE"))
     views.sql("lg", legs_emissions_sql(SPARK, allocation, n("l"), n("s"), n("f")), persist=True)
     if views.value(bad_legs_sql(n("lg"), n("l"))):
@@ -495,6 +490,7 @@ def _spark_checked(
         LEG_COLUMNS,
         SHIPMENT_COLUMNS,
         _summary,
+        vehicle_classes,
     )
 
     views = _Views(session)
@@ -513,7 +509,7 @@ def _spark_checked(
             raise Unsupported("volume_m3")
         n = views.name
         views.sql("s", shipments_select(SPARK, sc, n("s_raw")), persist=True)
-        views.sql("l", legs_select(SPARK, lc, n("l_raw"), _ALL_MODES, tuple(ROAD_CLASSES)))
+        views.sql("l", legs_select(SPARK, lc, n("l_raw"), _ALL_MODES, vehicle_classes()))
         try:
             fp, bad = _tables(views, year, allocation)
         except Exception:  # a malformed file surfaces only when Spark reads it
@@ -669,6 +665,8 @@ def footprints_frame(
             "vclass": legs["vehicle_class"].astype(object).where(road, "").astype(str),
             "refr": legs["refrigerated"].astype(bool),
             "trip": legs["trip_id"].astype(str),
+            "lf": legs["load_factor"].astype(float),
+            "er": legs["empty_running"].astype(float),
         }
     )
     with spark_session(master, conf) as session, _run_conf(session):
@@ -698,7 +696,14 @@ _S_SCHEMA = (
     "sid STRING, cid STRING, d DATE, mass DOUBLE, vol DOUBLE, cat STRING, temp STRING, meas DOUBLE"
 )
 _L_SCHEMA = (
-    "sid STRING, leg_no BIGINT, mode STRING, dist DOUBLE, vclass STRING, refr BOOLEAN, trip STRING"
+    "sid STRING, leg_no BIGINT, mode STRING, dist DOUBLE, vclass STRING, refr BOOLEAN, "
+    "trip STRING, lf DOUBLE, er DOUBLE"
+)
+# The leg-kind table (parkzero.logistics.pipeline.KIND_COLUMNS).
+_KIND_SCHEMA = (
+    "mode STRING, vclass STRING, refr BOOLEAN, per_tkm DOUBLE, ttw_tkm DOUBLE, laden BOOLEAN, "
+    "payload DOUBLE, te0 DOUBLE, te1 DOUBLE, we0 DOUBLE, we1 DOUBLE, lf_ref DOUBLE, "
+    "er_ref DOUBLE, factor_id STRING, fno BIGINT"
 )
 # Output columns and their pandas dtypes (object: text and dates as Python objects).
 _OUTPUT: dict[str, Any] = {

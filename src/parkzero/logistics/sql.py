@@ -71,6 +71,8 @@ _DATE_RE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _INT_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER")
 _NUM_TYPES = (*_INT_TYPES, "UBIGINT", "HUGEINT", "FLOAT", "DOUBLE")
 _TRUE = ("1", "true", "yes", "y", "t")
+# Type of a column without any value (e.g. a Parquet column written from all-None data).
+_NULL_TYPES = ('"NULL"', "NULL", "VOID")
 
 #: Allocation weight of a leg within its trip, by allocation method, as SQL over the
 #: normalised shipments ``{s}`` and legs ``{l}``: transport activity [t·km] (ISO 14083
@@ -179,7 +181,7 @@ SPARK = Dialect("spark")
 
 
 def _text(d: Dialect, cols: Columns, name: str, checks: list[str]) -> str:
-    if name not in cols:
+    if name not in cols or cols[name][1] in _NULL_TYPES:
         return f"CAST(NULL AS {d.string_type})"
     raw, ctype = cols[name]
     if ctype in _INT_TYPES:
@@ -192,7 +194,7 @@ def _text(d: Dialect, cols: Columns, name: str, checks: list[str]) -> str:
 
 
 def _num(d: Dialect, cols: Columns, name: str, checks: list[str], optional: bool = False) -> str:
-    if name not in cols:
+    if name not in cols or (optional and cols[name][1] in _NULL_TYPES):
         return "CAST(NULL AS DOUBLE)"
     raw, ctype = cols[name]
     if ctype in _NUM_TYPES:
@@ -278,6 +280,8 @@ def legs_select(
     lsid, mode = _text(d, cols, "shipment_id", checks), _text(d, cols, "mode", checks)
     leg_no, dist = _num(d, cols, "leg_no", checks), _num(d, cols, "distance_km", checks)
     vclass, trip = _text(d, cols, "vehicle_class", checks), _text(d, cols, "trip_id", checks)
+    lf = _num(d, cols, "load_factor", checks, optional=True)
+    er = _num(d, cols, "empty_running", checks, optional=True)
     if "refrigerated" in cols:
         raw, ctype = cols["refrigerated"]
         if ctype == "BOOLEAN":
@@ -296,6 +300,7 @@ def legs_select(
         f"lower({mode}) IS NULL OR lower({mode}) NOT IN ({mode_list})",
         f"lower({mode}) = 'road' AND COALESCE(lower({vclass}), 'hgv') NOT IN ({class_list})",
         f"{leg_no} < 1 OR {leg_no} <> floor({leg_no}) OR {leg_no} > 1e9",
+        f"COALESCE({lf} <= 0 OR {lf} > 1 OR {er} >= 1, FALSE)",
     ]
     return (
         f"SELECT {lsid} AS sid, "
@@ -303,7 +308,7 @@ def legs_select(
         f"THEN CAST({leg_no} AS BIGINT) END AS leg_no, lower({mode}) AS mode, "
         f"{dist} AS dist, CASE WHEN lower({mode}) = 'road' "
         f"THEN COALESCE(lower({vclass}), 'hgv') ELSE '' END AS vclass, {refr} AS refr, "
-        f"{trip} AS trip, {_bad(checks)} FROM {source}"
+        f"{trip} AS trip, {lf} AS lf, {er} AS er, {_bad(checks)} FROM {source}"
     )
 
 
@@ -342,6 +347,15 @@ def _weight(allocation: str, s: str, l: str) -> str:  # noqa: E741
         ) from None
 
 
+def _laden(f: str, e0: str, e1: str, lf: str, er: str) -> str:
+    # Intensity of the laden model at load factor lf and empty running er [kgCO2e/(t·km)],
+    # in the order of operations of parkzero.logistics.pipeline.laden_per_tkm.
+    return (
+        f"(({f}.{e0} + ({f}.{e1} - {f}.{e0}) * {lf} + {f}.{e0} * {er} / (1 - {er})) "
+        f"/ ({f}.payload * {lf}))"
+    )
+
+
 def legs_emissions_sql(
     d: Dialect,
     allocation: str = "tkm",
@@ -350,20 +364,32 @@ def legs_emissions_sql(
     f: str = "f",
 ) -> str:
     """Legs with their shipment's row key ``sno`` (:meth:`Dialect.row_key`), t·km [t·km],
-    distance-based emissions [kgCO2e], the allocation weight ``w`` of `allocation`
-    (:data:`ALLOCATION_WEIGHTS`) and the intensity's number ``fno`` (relation ``lg``) [-].
+    WTW intensity ``i`` [kgCO2e/(t·km)], distance-based emissions ``kg`` (WTW) and ``kt``
+    (TTW, NULL where unknown) [kgCO2e], the allocation weight ``w`` of `allocation`
+    (:data:`ALLOCATION_WEIGHTS`) and the leg kind's number ``fno`` (relation ``lg``) [-].
 
-    ``bad`` is true for a bad leg row, a leg of a shipment missing from ``s`` and a leg kind
-    without intensity in ``f`` (for example refrigerated rail), so these checks need no pass of
-    their own. A shipment id repeated in ``s`` repeats its legs: ``lg`` then has more rows than
-    ``l``, which the caller checks.
+    A leg with a load factor ``lf`` or empty running ``er`` takes the laden model of its
+    kind (the other value at the kind's reference); without either, the kind's reference
+    intensities ``per_tkm`` / ``ttw_tkm``.
+
+    ``bad`` is true for a bad leg row, a leg of a shipment missing from ``s``, a leg kind
+    without intensity in ``f`` (for example refrigerated rail) and a load factor or empty
+    running on a kind without laden model, so these checks need no pass of their own. A
+    shipment id repeated in ``s`` repeats its legs: ``lg`` then has more rows than ``l``,
+    which the caller checks.
     """
+    given = f"({l}.lf IS NOT NULL OR {l}.er IS NOT NULL)"
+    lf, er = f"COALESCE({l}.lf, {f}.lf_ref)", f"COALESCE({l}.er, {f}.er_ref)"
+    wtw = f"CASE WHEN {given} THEN {_laden(f, 'we0', 'we1', lf, er)} ELSE {f}.per_tkm END"
+    ttw = f"CASE WHEN {given} THEN {_laden(f, 'te0', 'te1', lf, er)} ELSE {f}.ttw_tkm END"
     return (
+        f"SELECT sno, trip, leg_no, tkm, i, tkm * i AS kg, tkm * it AS kt, w, fno, bad FROM ("
         f"SELECT {d.row_key(s)} AS sno, {l}.trip, {l}.leg_no, {s}.mass * {l}.dist AS tkm, "
-        f"{s}.mass * {l}.dist * {f}.per_tkm AS kg, {_weight(allocation, s, l)} AS w, "
-        f"{f}.fno, ({l}.bad OR {s}.sid IS NULL OR {f}.fno IS NULL) AS bad "
+        f"{wtw} AS i, {ttw} AS it, {_weight(allocation, s, l)} AS w, {f}.fno, "
+        f"({l}.bad OR {s}.sid IS NULL OR {f}.fno IS NULL "
+        f"OR ({given} AND NOT COALESCE({f}.laden, FALSE))) AS bad "
         f"FROM {l} LEFT JOIN {s} ON {s}.sid = {l}.sid LEFT JOIN {f} ON {f}.mode = {l}.mode "
-        f"AND {f}.vclass = {l}.vclass AND {f}.refr = {l}.refr"
+        f"AND {f}.vclass = {l}.vclass AND {f}.refr = {l}.refr) AS x"
     )
 
 
@@ -377,11 +403,12 @@ def bad_legs_sql(lg: str = "lg", l_raw: str = "l_raw") -> str:
 
 
 def trips_sql(lg: str = "lg") -> str:
-    """Trip totals (relation ``t``): ``wtw`` [kgCO2e], ``tw`` total allocation weight (t·km,
-    t or m³), ``n`` legs, ``mixed`` (legs of different intensities on one trip) [-]."""
+    """Trip totals (relation ``t``): ``wtw`` and ``ttw`` [kgCO2e] (TTW NULL unless every leg's
+    is known), ``tw`` total allocation weight (t·km, t or m³), ``n`` legs, ``mixed`` (legs of
+    different kinds or intensities on one trip) [-]."""
     return (
-        "SELECT trip, SUM(kg) AS wtw, SUM(w) AS tw, "
-        "COUNT(*) AS n, min(fno) <> max(fno) AS mixed "
+        "SELECT trip, SUM(kg) AS wtw, CASE WHEN COUNT(kt) = COUNT(*) THEN SUM(kt) END AS ttw, "
+        "SUM(w) AS tw, COUNT(*) AS n, min(fno) <> max(fno) OR min(i) <> max(i) AS mixed "
         f"FROM {lg} WHERE trip IS NOT NULL GROUP BY trip"
     )
 
@@ -394,9 +421,10 @@ def footprints_sql(
     t: str = "t",
     h: str = "h",
 ) -> str:
-    """Footprint per shipment (relation ``fp``, unordered): every trip's emissions allocated by
-    the legs' weight ``w`` (:func:`legs_emissions_sql`) plus the hub operation [kgCO2e]; a trip
-    whose weights sum to 0 or are missing shares its emissions equally [-].
+    """Footprint per shipment (relation ``fp``, unordered): every trip's emissions (WTW, and
+    TTW where every leg's is known) allocated by the legs' weight ``w``
+    (:func:`legs_emissions_sql`) plus the hub operation [kgCO2e]; a trip whose weights sum to
+    0 or are missing shares its emissions equally [-].
 
     The rows also carry ``bad``, true when the shipment fails a check: a bad shipment row, a
     duplicated shipment id, no legs, leg numbers that are not exactly 1..k (k legs, k ≤ 62:
@@ -412,6 +440,10 @@ def footprints_sql(
         else ""
     )
     bit = d.shift_left("CAST(1 AS BIGINT)", "CAST(lg.leg_no - 1 AS INT)")
+    ttw = (
+        "CASE WHEN lg.trip IS NULL THEN lg.kt WHEN COALESCE(t.tw, 0) <= 0 "
+        "THEN CAST(1 AS DOUBLE) / t.n * t.ttw ELSE lg.w / t.tw * t.ttw END"
+    )
     full = d.shift_left("CAST(1 AS BIGINT)", "CAST(least(COUNT(*), 62) AS INT)")
     return f"""
         WITH a AS (
@@ -419,6 +451,7 @@ def footprints_sql(
                    SUM(CASE WHEN lg.trip IS NULL THEN lg.kg
                             WHEN COALESCE(t.tw, 0) <= 0 THEN CAST(1 AS DOUBLE) / t.n * t.wtw
                             ELSE lg.w / t.tw * t.wtw END) AS transport,
+                   CASE WHEN COUNT({ttw}) = COUNT(*) THEN SUM({ttw}) END AS transport_ttw,
                    COALESCE(bool_or(lg.bad OR COALESCE(t.mixed, FALSE){unweighted}), TRUE)
                    OR COUNT(*) > 62 OR max(lg.leg_no) <> COUNT(*)
                    OR bit_or(CASE WHEN lg.leg_no BETWEEN 1 AND 62 THEN {bit}
@@ -428,7 +461,7 @@ def footprints_sql(
         SELECT s.sid AS shipment_id, s.cid AS customer_id, s.d AS ship_date,
                s.mass AS mass_t, a.legs, a.tkm,
                a.transport AS transport_wtw_kgco2e,
-               CAST(NULL AS DOUBLE) AS transport_ttw_kgco2e,
+               a.transport_ttw AS transport_ttw_kgco2e,
                CASE WHEN s.cat IS NULL THEN CAST(0 AS DOUBLE)
                     ELSE s.mass * COALESCE(s.meas, h.kg) END AS hub_wtw_kgco2e,
                a.transport + CASE WHEN s.cat IS NULL THEN CAST(0 AS DOUBLE)
