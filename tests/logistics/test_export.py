@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from parkzero.errors import InputError
@@ -82,3 +83,44 @@ def test_tces_carry_the_chosen_allocation(method: str) -> None:
     # S002 shares trip T-WH-01, so its footprint changes with the method
     moved = shipment_footprint_json(res, "S002")["totals"]["co2eWTW"]
     assert moved != shipment_footprint_json(tkm, "S002")["totals"]["co2eWTW"]
+
+
+def test_ttw_load_factor_and_empty_running_exported() -> None:
+    shipments = pd.DataFrame(
+        {
+            "shipment_id": ["A", "B"],
+            "customer_id": ["C1", "C1"],
+            "ship_date": ["2024-05-01", "2024-05-02"],
+            "mass_t": ["10", "5"],
+        }
+    )
+    legs = pd.DataFrame(
+        {
+            "shipment_id": ["A", "B", "A"],
+            "leg_no": ["1", "1", "2"],
+            "mode": ["road", "road", "road"],
+            "vehicle_class": ["uk-artic-33t+-diesel", "uk-artic-33t+-diesel", "cn-heavy-diesel"],
+            "distance_km": ["100", "100", "50"],
+            "trip_id": ["T1", "T1", None],
+            "load_factor": ["0.8", "0.8", None],
+            "empty_running": ["0.25", "0.25", None],
+        }
+    )
+    r = compute_footprints(shipments, legs)
+    b = shipment_footprint_json(r, "B")
+    (tce,) = b["shipmentFootprint"]["tces"]
+    (toc,) = b["tocs"]
+    # DEFRA uk-artic-33t+-diesel at LF 0.8, ER 0.25: 1.205077 / 14.515271 kgCO2e/(t·km) TTW,
+    # 1.495675 / 14.515271 WTW (see test_pipeline_classes); B's 500 t·km.
+    assert toc["tocId"] == "toc-road-uk-artic-33t+-diesel-lf0.8-er0.25"
+    assert (toc["loadFactor"], toc["emptyDistanceFactor"]) == ("0.8", "0.25")
+    assert float(toc["co2eIntensityTTW"]) == pytest.approx(1.205077 / 14.515271, abs=1e-6)
+    assert float(tce["co2eTTW"]) == pytest.approx(500 * 1.205077 / 14.515271, rel=1e-5)
+    assert float(b["totals"]["co2eTTW"]) == pytest.approx(float(tce["co2eTTW"]), rel=1e-6)
+    # A's CPCD leg has no TTW: that TCE and A's total carry none, the DEFRA TCE still does.
+    a = shipment_footprint_json(r, "A")
+    by_id = {t["tceId"]: t for t in a["shipmentFootprint"]["tces"]}
+    assert "co2eTTW" in by_id["A-tce-1"] and "co2eTTW" not in by_id["A-tce-2"]
+    assert a["totals"]["co2eTTW"] is None
+    cn = next(t for t in a["tocs"] if t["tocId"] == "toc-road-cn-heavy-diesel")
+    assert "co2eIntensityTTW" not in cn and "loadFactor" not in cn

@@ -63,12 +63,21 @@ class _Row:
         return self._record[name]
 
 
-def _toc_id(mode: str, vclass: Any, refrigerated: bool) -> str:
+def _known(value: Any) -> bool:
+    return value is not None and not pd.isna(value)
+
+
+def _toc_id(mode: str, vclass: Any, refrigerated: bool, lf: Any = None, er: Any = None) -> str:
     parts = [mode]
     if mode == "road" and isinstance(vclass, str) and vclass:
         parts.append(vclass)
-    if refrigerated:
+    if refrigerated and not (isinstance(vclass, str) and vclass.endswith("-reefer")):
         parts.append("reefer")
+    # A load factor or empty running of its own makes another intensity: another TOC.
+    if _known(lf):
+        parts.append(f"lf{float(lf):g}")
+    if _known(er):
+        parts.append(f"er{float(er):g}")
     return "toc-" + "-".join(parts)
 
 
@@ -109,11 +118,12 @@ def shipment_footprint_json(result: PipelineResult, shipment_id: str) -> dict[st
     prev: list[str] = []
     for leg_row in legs.to_dict("records"):
         leg = _Row(leg_row)
-        refr = bool(leg.refrigerated)
-        toc = _toc_id(str(leg.mode), leg.vehicle_class, refr)
-        tocs.setdefault(
-            toc,
-            {
+        vclass = leg.vehicle_class
+        refr = bool(leg.refrigerated) or (isinstance(vclass, str) and vclass.endswith("-reefer"))
+        lf, er = leg.load_factor, leg.empty_running
+        toc = _toc_id(str(leg.mode), vclass, refr, lf, er)
+        if toc not in tocs:
+            tocs[toc] = {
                 "tocId": toc,
                 "mode": ILEAP_MODES[str(leg.mode)],
                 "temperatureControl": "refrigerated" if refr else "ambient",
@@ -122,8 +132,13 @@ def shipment_footprint_json(result: PipelineResult, shipment_id: str) -> dict[st
                 "isVerified": False,
                 "isAccredited": False,
                 "description": f"default intensity {leg.factor_id}",
-            },
-        )
+            }
+            if _known(leg.ttw_kgco2e_per_tkm):
+                tocs[toc]["co2eIntensityTTW"] = decimal(float(leg.ttw_kgco2e_per_tkm))
+            if _known(lf):
+                tocs[toc]["loadFactor"] = decimal(float(lf))
+            if _known(er):
+                tocs[toc]["emptyDistanceFactor"] = decimal(float(er))
         tce_id = f"{shipment_id}-tce-{int(leg.leg_no)}"
         tces.append(
             {
@@ -138,6 +153,8 @@ def shipment_footprint_json(result: PipelineResult, shipment_id: str) -> dict[st
                 "co2eWTW": decimal(float(leg.wtw_kgco2e)),
             }
         )
+        if _known(leg.ttw_kgco2e):
+            tces[-1]["co2eTTW"] = decimal(float(leg.ttw_kgco2e))
         prev = [tce_id]
     for i, hub_row in enumerate(hubs.to_dict("records"), start=1):
         hub = _Row(hub_row)
