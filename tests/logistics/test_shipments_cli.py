@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -117,3 +118,71 @@ def test_statement_bad_month_exits_2(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "YYYY-MM" in result.output
+
+
+def test_export_ileap_json_for_shipments_and_a_customer_month(tmp_path: Path) -> None:
+    base = [
+        "shipments",
+        "export",
+        str(EXAMPLES / "shipments.csv"),
+        "--legs",
+        str(EXAMPLES / "legs.csv"),
+    ]
+    result = runner.invoke(app, [*base, "--shipment", "S001"])
+    assert result.exit_code == 0, result.output
+    (doc,) = json.loads(result.output)
+    tces = doc["shipmentFootprint"]["tces"]
+    # S001: its share of HGV trip T-WH-01 by t·km, 600/2400 x 100.8 = 25.2 kgCO2e (docs).
+    assert tces[0]["tocId"] == "toc-road-hgv" and tces[0]["co2eWTW"] == "25.2"
+    out = tmp_path / "ileap.json"
+    fp = tmp_path / "fp.parquet"
+    runner.invoke(app, ["shipments", "footprint", *base[2:], "--out", str(fp)])
+    frame = pd.read_parquet(fp)
+    row = frame.iloc[0]
+    month = str(row["ship_date"])[:7]
+    result = runner.invoke(
+        app, [*base, "--customer", row["customer_id"], "--month", month, "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    docs = json.loads(out.read_text(encoding="utf-8"))
+    dates = pd.to_datetime(frame["ship_date"]).dt.strftime("%Y-%m")
+    want = frame[(frame["customer_id"] == row["customer_id"]) & (dates == month)]
+    assert sorted(d["shipmentFootprint"]["shipmentId"] for d in docs) == sorted(want["shipment_id"])
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ([], "choose the shipments"),
+        (["--customer", "C1"], "--customer and --month go together"),
+        (["--shipment", "NOPE"], "shipment NOPE is not in the footprints"),
+        (["--customer", "C1", "--month", "1999-01"], "customer C1 has no shipment in 1999-01"),
+    ],
+)
+def test_export_bad_selection_exits_2(extra: list[str], message: str) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "shipments",
+            "export",
+            str(EXAMPLES / "shipments.csv"),
+            "--legs",
+            str(EXAMPLES / "legs.csv"),
+            *extra,
+        ],
+    )
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_classes_lists_the_road_classes() -> None:
+    result = runner.invoke(app, ["shipments", "classes", "--region", "UK", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["id"]: r for r in json.loads(result.output)}
+    assert rows["uk-artic-33t+-diesel"]["ttw_per_tkm"] == 0.08017
+    assert rows["uk-artic-33t+-diesel"]["laden_model"] is True
+    assert all(r["region"] == "UK" for r in rows.values())
+    table = runner.invoke(app, ["shipments", "classes"])
+    assert "cn-heavy-diesel" in table.output and "0.0978" in table.output
+    bad = runner.invoke(app, ["shipments", "classes", "--region", "XX"])
+    assert bad.exit_code == 2 and "unknown region XX" in bad.output

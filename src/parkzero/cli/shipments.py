@@ -148,3 +148,124 @@ def statement(
         highlight=False,
     )
     console.print(f"written: {escape(str(paths['html']))}, {escape(str(paths['xlsx']))}")
+
+
+@app.command("export")
+@handle_errors
+def export(
+    shipments: Annotated[
+        Path, typer.Argument(help="Shipments file (CSV or Parquet).", metavar="SHIPMENTS")
+    ],
+    legs: Annotated[Path, typer.Option("--legs", help="Legs file (CSV or Parquet).")],
+    shipment: Annotated[
+        list[str] | None, typer.Option("--shipment", help="Shipment id (repeatable).")
+    ] = None,
+    customer: Annotated[
+        str | None, typer.Option("--customer", help="Every shipment of this customer…")
+    ] = None,
+    month: Annotated[str | None, typer.Option("--month", help="…shipped in YYYY-MM.")] = None,
+    allocation: Annotated[
+        str, typer.Option("--allocation", help="tkm (default), mass or volume.")
+    ] = "tkm",
+    year: Annotated[
+        int | None, typer.Option(help="Factor year (default: year of the latest ship_date).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="JSON file (default: print to stdout).")
+    ] = None,
+) -> None:
+    """Export shipment footprints in the iLEAP / PACT shape (JSON list, one per shipment).
+
+    Each object holds the ShipmentFootprint with its transport chain elements (legs and hub
+    operations, co2eWTW and, where the intensity splits it, co2eTTW [kgCO2e]) and the TOCs and
+    HOCs they refer to. Select shipments with --shipment, or --customer with --month.
+    """
+    import json
+
+    import pandas as pd
+
+    from parkzero.logistics.export import shipment_footprint_json
+    from parkzero.logistics.pipeline import compute_footprints, read_table
+
+    if bool(customer) != bool(month):
+        raise InputError("--customer and --month go together", column="customer")
+    if not shipment and not customer:
+        raise InputError(
+            "choose the shipments: --shipment ID (repeatable) or --customer ID --month YYYY-MM",
+            column="shipment",
+        )
+    result = compute_footprints(
+        read_table(shipments),
+        read_table(legs),
+        allocation=allocation,
+        year=year,
+        shipments_source=shipments.name,
+        legs_source=legs.name,
+    )
+    ids = list(shipment or [])
+    if customer:
+        fp = result.footprints
+        dates = pd.to_datetime(fp["ship_date"]).dt.strftime("%Y-%m")
+        ids += list(fp.loc[(fp["customer_id"] == customer) & (dates == month), "shipment_id"])
+        if not ids:
+            raise InputError(f"customer {customer} has no shipment in {month}", column="customer")
+    documents = [shipment_footprint_json(result, sid) for sid in dict.fromkeys(ids)]
+    text = json.dumps(documents, ensure_ascii=False, indent=2)
+    if out is None:
+        print(text)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text + "\n", encoding="utf-8")
+    console.print(f"{len(documents)} shipment footprint(s) written: {escape(str(out))}")
+
+
+@app.command("classes")
+@handle_errors
+def classes(
+    region: Annotated[str | None, typer.Option(help="Only CN or UK classes.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
+) -> None:
+    """List the road vehicle classes for the legs' vehicle_class column.
+
+    lgv and hgv take the factor library's intensities; the cn-* classes (CPCD, by gross
+    vehicle weight, energy and refrigeration) give well-to-wheel only; the uk-* classes
+    (DEFRA 2021) give well-to-wheel and tank-to-wheel, and the uk-* HGVs accept the legs'
+    load_factor and empty_running.
+    """
+    from parkzero.logistics.road import road_class_table
+
+    table = road_class_table()
+    if region:
+        if region.upper() not in set(table["region"]):
+            raise InputError(
+                f"unknown region {region} (expected {', '.join(sorted(set(table['region'])))})",
+                column="region",
+            )
+        table = table[table["region"] == region.upper()]
+    columns = ["id", "region", "gvw_min_t", "gvw_max_t", "energy", "refrigerated",
+               "wtw_per_tkm", "ttw_per_tkm", "laden_model"]  # fmt: skip
+    rows = table[columns].astype(object).where(table[columns].notna(), None)
+    if as_json:
+        print_json(rows.to_dict("records"))
+        return
+    out = Table(show_header=True, header_style="bold", caption="WTW, TTW: kgCO2e per t·km")
+    for c in ("class", "GVW t", "fuel", "WTW", "TTW", "LF/ER"):
+        out.add_column(c, justify="right" if c in ("WTW", "TTW") else "left", min_width=len(c))
+    for r in rows.to_dict("records"):
+        band = f"{_fmt(r['gvw_min_t'], 1) if r['gvw_min_t'] is not None else ''}–" + (
+            _fmt(r["gvw_max_t"], 1) if r["gvw_max_t"] is not None else ""
+        )
+        out.add_row(
+            r["id"],
+            band,
+            r["energy"],
+            f"{r['wtw_per_tkm']:.4f}",
+            "—" if r["ttw_per_tkm"] is None else f"{r['ttw_per_tkm']:.4f}",
+            "yes" if r["laden_model"] else "",
+        )
+    console.print(out)
+    console.print(
+        "Also lgv and hgv: the factor library's light / medium-heavy goods vehicle intensities "
+        "(parkzero factors list).",
+        highlight=False,
+    )
