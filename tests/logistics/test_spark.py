@@ -368,3 +368,27 @@ def test_volume_allocation_bad_rows_same_as_duckdb_and_checked_tables_on_spark(
     # S003: 30/60 m³ of trip T-WH-01 (100.8) + reefer 3 t x 60 km x reefer factor.
     s003 = via_spark.set_index("shipment_id").loc["S003", "transport_wtw_kgco2e"]
     assert s003 == pytest.approx(50.4 + 30.294, rel=1e-12)
+
+
+def test_fuel_based_trips_identical_to_duckdb(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shipments, legs = _generate(600, seed=83)
+    s, g = tmp_path / "shipments.parquet", tmp_path / "legs.parquet"
+    shipments.to_parquet(s, index=False)
+    legs.to_parquet(g, index=False)
+    # Metered diesel on ten HGV trips, a reefer trip with its unit's fuel and a leak.
+    trips = tmp_path / "trips.csv"
+    rows = [f"T{k},diesel,{20 + k},L,,,," for k in range(10)]
+    rows += ["R1,diesel,30,L,,0.15,,", "R1,,,,,,R-404A,0.05"]
+    header = "trip_id,carrier,quantity,unit,region,reefer_uplift,refrigerant,refrigerant_kg"
+    trips.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    with monkeypatch.context() as m:
+        _sql_path_only(m)
+        duck = run_pipeline(s, g, tmp_path / "duck.parquet", trips_path=trips)
+        spk = run_pipeline(s, g, tmp_path / "spark.parquet", engine="spark", trips_path=trips)
+    _same_summary(spk, duck)
+    a, b = pd.read_parquet(tmp_path / "spark.parquet"), pd.read_parquet(tmp_path / "duck.parquet")
+    _same(a, b)
+    plain = run_pipeline(s, g, tmp_path / "plain.parquet")
+    assert duck["total_kgco2e"] != pytest.approx(plain["total_kgco2e"], rel=1e-6)

@@ -65,6 +65,15 @@ def footprint(
             "--spark-conf", help="Spark setting key=value for --engine spark (repeatable)."
         ),
     ] = None,
+    trips: Annotated[
+        str | None,
+        typer.Option(
+            "--trips",
+            help="Fuel-based trips (CSV or Parquet): trip_id, carrier, quantity, unit "
+            "[, region, reefer_uplift, refrigerant, refrigerant_kg]; these trips take the "
+            "emissions of the energy they used.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Compute every shipment's footprint and write them to OUT.parquet (all or nothing).
@@ -87,6 +96,7 @@ def footprint(
         year=year,
         master=None if master == "env" else master,
         spark_conf=conf,
+        trips_path=None if trips is None else _arg(trips),
     )
     if as_json:
         print_json(summary)
@@ -170,6 +180,9 @@ def export(
     year: Annotated[
         int | None, typer.Option(help="Factor year (default: year of the latest ship_date).")
     ] = None,
+    trips: Annotated[
+        Path | None, typer.Option("--trips", help="Fuel-based trips (CSV or Parquet).")
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="JSON file (default: print to stdout).")
     ] = None,
@@ -201,6 +214,8 @@ def export(
         year=year,
         shipments_source=shipments.name,
         legs_source=legs.name,
+        trips=None if trips is None else read_table(trips),
+        trips_source="trips" if trips is None else trips.name,
     )
     ids = list(shipment or [])
     if customer:

@@ -122,6 +122,21 @@ def shipment_footprint_json(result: PipelineResult, shipment_id: str) -> dict[st
         refr = bool(leg.refrigerated) or (isinstance(vclass, str) and vclass.endswith("-reefer"))
         lf, er = leg.load_factor, leg.empty_running
         toc = _toc_id(str(leg.mode), vclass, refr, lf, er)
+        if bool(leg.fuel_based):
+            # Primary data: the trip's own intensity, not a default.
+            toc = f"toc-trip-{leg.trip_id}"
+            if toc not in tocs and float(leg.tkm) > 0:
+                tocs[toc] = {
+                    "tocId": toc,
+                    "mode": ILEAP_MODES[str(leg.mode)],
+                    "temperatureControl": "refrigerated" if refr else "ambient",
+                    "co2eIntensityWTW": decimal(float(leg.wtw_kgco2e) / float(leg.tkm)),
+                    "co2eIntensityTTW": decimal(float(leg.ttw_kgco2e) / float(leg.tkm)),
+                    "co2eIntensityThroughput": "tkm",
+                    "isVerified": False,
+                    "isAccredited": False,
+                    "description": f"primary data: fuel-based trip {leg.trip_id}",
+                }
         if toc not in tocs:
             tocs[toc] = {
                 "tocId": toc,

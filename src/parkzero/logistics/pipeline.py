@@ -63,8 +63,10 @@ from parkzero.logistics.sql import (
     legs_select,
     shipments_select,
     trips_sql,
+    unknown_trips_sql,
     year_sql,
 )
+from parkzero.logistics.trips import trip_energy
 
 __all__ = [
     "ALLOCATIONS",
@@ -118,7 +120,7 @@ class PipelineResult:
         distance_km [km], mass_t [t], tkm [t·km], load_factor, empty_running [-] (NaN = the
         class's reference), kgco2e_per_tkm, ttw_kgco2e_per_tkm [kgCO2e/(t·km)] (TTW NaN
         where unknown), factor_id, wtw_kgco2e, ttw_kgco2e`` (the leg's allocated share of its
-        trip [kgCO2e]).
+        trip [kgCO2e]), ``fuel_based`` (its trip's emissions come from a trips file).
     hubs : DataFrame
         One row per hub operation: ``shipment_id, hub_category, hub_temperature, mass_t [t],
         wtw_kgco2e_per_t [kgCO2e/t], source``.
@@ -399,6 +401,25 @@ def _volume_problems(s: pd.DataFrame, g: pd.DataFrame, ssrc: str) -> list[str]:
     ]
 
 
+def _fuel_trips(
+    trips: pd.DataFrame | None, source: str, legs: pd.DataFrame, year: int
+) -> pd.DataFrame:
+    # Fuel-based emissions per trip (index trip_id: wtw_kgco2e, ttw_kgco2e); every trip must
+    # be a trip_id of the legs.
+    if trips is None:
+        return pd.DataFrame(columns=["wtw_kgco2e", "ttw_kgco2e"], dtype=float)
+    fuel = trip_energy(trips, year=year, source=source).set_index("trip_id")
+    named = trips["trip_id"].astype("string").str.strip()
+    unknown = (named.notna() & ~named.isin(legs["trip_id"].dropna().astype(str))).to_numpy(bool)
+    if unknown.any():
+        problems = [
+            f'{source} row {r}, column "trip_id": trip {named.iloc[r - 2]} has no legs'
+            for r in _rows(unknown)
+        ]
+        raise InputError(f"{int(unknown.sum())} problem(s): " + "; ".join(problems), source=source)
+    return fuel
+
+
 def _intensities(legs: pd.DataFrame, year: int) -> pd.DataFrame:
     # WTW and TTW intensity [kgCO2e/(t·km)], factor id and kind number of every leg, from the
     # same leg-kind table as the SQL; a leg's load factor / empty running apply the laden model.
@@ -454,6 +475,8 @@ def compute_footprints(
     legs_source: str = "legs",
     master: str | None = DEFAULT_MASTER,
     spark_conf: Mapping[str, str] | None = None,
+    trips: pd.DataFrame | None = None,
+    trips_source: str = "trips",
 ) -> PipelineResult:
     """Validate the two tables and compute every shipment's footprint.
 
@@ -477,6 +500,11 @@ def compute_footprints(
         [-].
     spark_conf : mapping of str to str, optional
         Extra Spark settings (``engine="spark"``) [-].
+    trips : DataFrame, optional
+        Rows of a fuel-based trips file (:mod:`parkzero.logistics.trips`); its trips take
+        the emissions of their energy use in place of the distance-based estimate [-].
+    trips_source : str
+        File name of `trips` in error messages [-].
 
     Returns
     -------
@@ -500,6 +528,7 @@ def compute_footprints(
     g["mass_t"] = mass.reindex(g["shipment_id"]).to_numpy()
     g["tkm"] = g["mass_t"] * g["distance_km"]
     g["volume_m3"] = s.set_index("shipment_id")["volume_m3"].reindex(g["shipment_id"]).to_numpy()
+    fuel = _fuel_trips(trips, trips_source, g, year)
     i = _intensities(g, year)
     g["kgco2e_per_tkm"], g["ttw_kgco2e_per_tkm"], g["factor_id"] = (
         i["wtw"],
@@ -509,6 +538,7 @@ def compute_footprints(
     own_trip = g["trip_id"].isna()
     g["trip_id"] = g["trip_id"].where(~own_trip, g["shipment_id"] + "#" + g["leg_no"].astype(str))
     mixed = g.groupby("trip_id")[["factor_id", "kgco2e_per_tkm"]].nunique().max(axis=1)
+    mixed = mixed[~mixed.index.isin(fuel.index)]  # fuel-based trips may mix leg kinds
     if (mixed > 1).any():
         bad = ", ".join(map(str, mixed[mixed > 1].index[:_MAX_REPORTED]))
         raise InputError(
@@ -526,6 +556,12 @@ def compute_footprints(
     trips["ttw_kgco2e"] = (
         trip_ttw.groupby(by).sum().where(ttw_known).reindex(trip_kg.index).to_numpy()
     )
+    if len(fuel):
+        # Fuel-based trips: the energy they used replaces the sum of their legs' estimates.
+        on = trips["trip_id"].isin(fuel.index).to_numpy()
+        primary = fuel.reindex(trips.loc[on, "trip_id"])
+        trips.loc[on, "wtw_kgco2e"] = primary["wtw_kgco2e"].to_numpy()
+        trips.loc[on, "ttw_kgco2e"] = primary["ttw_kgco2e"].to_numpy()
     by_trip = g.groupby("trip_id")
     zero_trips = by_trip["tkm"].transform("sum") <= 0
     # A trip carrying no t·km (zero mass or distance) emits nothing by distance-based
@@ -549,6 +585,7 @@ def compute_footprints(
     g["wtw_kgco2e"] = (w / w_total).to_numpy() * trip_wtw
     trip_ttw_of_leg = trips.set_index("trip_id")["ttw_kgco2e"].reindex(g["trip_id"]).to_numpy()
     g["ttw_kgco2e"] = (w / w_total).to_numpy() * trip_ttw_of_leg
+    g["fuel_based"] = g["trip_id"].isin(fuel.index).to_numpy()
     hub_rows = s[s["hub_category"].notna().to_numpy()]
     hubs = pd.DataFrame(
         {
@@ -572,7 +609,7 @@ def compute_footprints(
         from parkzero.logistics.spark import footprints_frame
 
         fp = footprints_frame(
-            s, g, year=year, allocation=allocation, master=master, conf=spark_conf
+            s, g, year=year, allocation=allocation, master=master, conf=spark_conf, fuel=fuel
         )
     else:
         fp = shipment_footprints(
@@ -608,6 +645,7 @@ def compute_footprints(
         "factor_id",
         "wtw_kgco2e",
         "ttw_kgco2e",
+        "fuel_based",
     ]
     return PipelineResult(
         footprints=fp[list(OUTPUT_COLUMNS)].reset_index(drop=True),
@@ -687,6 +725,7 @@ def run_pipeline(
     year: int | None = None,
     master: str | None = DEFAULT_MASTER,
     spark_conf: Mapping[str, str] | None = None,
+    trips_path: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
     """Read, validate, compute and write the footprints of a batch of shipments.
 
@@ -710,6 +749,9 @@ def run_pipeline(
         ``yarn``, …; None leaves it to ``spark-submit`` [-].
     spark_conf : mapping of str to str, optional
         Extra Spark settings for ``engine="spark"`` [-].
+    trips_path : path, optional
+        Fuel-based trips (:mod:`parkzero.logistics.trips`): these trips take the emissions of
+        the energy they used in place of the distance-based estimate [-].
 
     Returns
     -------
@@ -730,11 +772,19 @@ def run_pipeline(
             year=year,
             master=master,
             conf=spark_conf,
+            trips_path=trips_path,
         )
+    trips = None if trips_path is None else read_table(trips_path)
+    trips_source = "trips" if trips_path is None else Path(trips_path).name
     if engine == "duckdb":
         try:
             return _run_duckdb(
-                Path(shipments_path), Path(legs_path), Path(out_path), year, allocation
+                Path(shipments_path),
+                Path(legs_path),
+                Path(out_path),
+                year,
+                allocation,
+                None if trips is None else (trips, trips_source),
             )
         except _Fallback:
             pass  # the pandas path below reports every bad row
@@ -748,6 +798,8 @@ def run_pipeline(
         year=year,
         shipments_source=Path(shipments_path).name,
         legs_source=Path(legs_path).name,
+        trips=trips,
+        trips_source=trips_source,
     )
     written = write_parquet_atomic(result.footprints, out_path)
     return {
@@ -871,6 +923,29 @@ def leg_kinds(year: int) -> pd.DataFrame:
     return frame.astype({c: float for c in floats} | {"refr": bool, "laden": bool})
 
 
+def fuel_trips(trips: tuple[pd.DataFrame, str] | None, year: int) -> pd.DataFrame:
+    """The fuel-based trips table of the SQL (relation ``tf``: ``trip``, ``wtw``, ``ttw``
+    [kgCO2e]) from a trips file's rows and its name; empty without trips file.
+
+    Raises
+    ------
+    InputError
+        For a bad row of the trips file (:func:`parkzero.logistics.trips.trip_energy`).
+    """
+    if trips is None:
+        frame = pd.DataFrame({"trip_id": pd.Series([], dtype=object)})
+        frame["wtw_kgco2e"], frame["ttw_kgco2e"] = np.array([]), np.array([])
+    else:
+        frame = trip_energy(trips[0], year=year, source=trips[1])
+    return pd.DataFrame(
+        {
+            "trip": frame["trip_id"].astype(object),
+            "wtw": frame["wtw_kgco2e"].astype(float),
+            "ttw": frame["ttw_kgco2e"].astype(float),
+        }
+    )
+
+
 def vehicle_classes() -> tuple[str, ...]:
     """Every accepted road ``vehicle_class``: ``lgv``, ``hgv`` and the classes of
     :mod:`parkzero.logistics.road` [-]."""
@@ -916,7 +991,12 @@ def _check_rows(con: Any, sql: str) -> None:
 
 
 def _run_duckdb(
-    shipments_path: Path, legs_path: Path, out_path: Path, year: int | None, allocation: str
+    shipments_path: Path,
+    legs_path: Path,
+    out_path: Path,
+    year: int | None,
+    allocation: str,
+    trips: tuple[pd.DataFrame, str] | None = None,
 ) -> dict[str, Any]:
     import duckdb
 
@@ -943,9 +1023,15 @@ def _run_duckdb(
                 raise _Fallback
         con.register("f", leg_kinds(int(year)))
         con.register("h", pd.DataFrame(hub_rows(), columns=["cat", "temp", "kg"]))
+        # Fuel-based trips: a bad trips row is reported by the pandas path.
+        try:
+            con.register("tf", fuel_trips(trips, int(year)))
+        except InputError:
+            raise _Fallback from None
         con.execute(f"CREATE TEMP TABLE lg AS {legs_emissions_sql(d, allocation)}")
         _check_rows(con, bad_legs_sql())
         con.execute(f"CREATE TEMP TABLE t AS {trips_sql()}")
+        _check_rows(con, unknown_trips_sql())
         con.execute(f"CREATE TEMP TABLE fp AS {footprints_sql(d, allocation)}")
         n, tkm, total, bad = _one(
             con, "SELECT count(*), sum(tkm), sum(wtw_kgco2e), bool_or(bad) FROM fp"

@@ -56,6 +56,7 @@ from parkzero.logistics.sql import (
     legs_select,
     shipments_select,
     trips_sql,
+    unknown_trips_sql,
     year_sql,
 )
 
@@ -303,10 +304,17 @@ class _Views:
             self.session.catalog.dropTempView(self.name(key))
 
 
-def _tables(views: _Views, year: int | None, allocation: str = "tkm") -> tuple[Any, bool]:
-    # From normalised views s and l: intensities, hubs, legs, trips → the footprint frame and
-    # whether any check failed (see parkzero.logistics.sql).
-    from parkzero.logistics.pipeline import hub_rows, leg_kinds
+def _tables(
+    views: _Views,
+    year: int | None,
+    allocation: str = "tkm",
+    trips: tuple[pd.DataFrame, str] | None = None,
+    tf: pd.DataFrame | None = None,
+) -> tuple[Any, bool]:
+    # From normalised views s and l: intensities, hubs, fuel-based trips (the rows of a trips
+    # file, or their emissions tf), legs, trips → the footprint frame and whether any check
+    # failed (see parkzero.logistics.sql).
+    from parkzero.logistics.pipeline import fuel_trips, hub_rows, leg_kinds
 
     n = views.name
     session = views.session
@@ -317,10 +325,18 @@ def _tables(views: _Views, year: int | None, allocation: str = "tkm") -> tuple[A
     kinds = leg_kinds(int(year))
     views.put("f", session.createDataFrame(_records(kinds), _KIND_SCHEMA))
     views.put("h", session.createDataFrame(hub_rows(), "cat STRING, temp STRING, kg DOUBLE"))
+    if tf is None:
+        try:
+            tf = fuel_trips(trips, int(year))
+        except InputError:
+            return None, True
+    views.put("tf", session.createDataFrame(_records(tf), "trip STRING, wtw DOUBLE, ttw DOUBLE"))
     views.sql("lg", legs_emissions_sql(SPARK, allocation, n("l"), n("s"), n("f")), persist=True)
     if views.value(bad_legs_sql(n("lg"), n("l"))):
         return None, True
-    views.sql("t", trips_sql(n("lg")), persist=True)
+    views.sql("t", trips_sql(n("lg"), n("tf")), persist=True)
+    if views.value(unknown_trips_sql(n("tf"), n("t"))):
+        return None, True
     views.sql(
         "fp", footprints_sql(SPARK, allocation, n("s"), n("lg"), n("t"), n("h")), persist=True
     )
@@ -485,6 +501,7 @@ def _spark_checked(
     year: int | None,
     local: bool,
     allocation: str = "tkm",
+    trips: tuple[pd.DataFrame, str] | None = None,
 ) -> dict[str, Any]:
     from parkzero.logistics.pipeline import (
         LEG_COLUMNS,
@@ -511,7 +528,7 @@ def _spark_checked(
         views.sql("s", shipments_select(SPARK, sc, n("s_raw")), persist=True)
         views.sql("l", legs_select(SPARK, lc, n("l_raw"), _ALL_MODES, vehicle_classes()))
         try:
-            fp, bad = _tables(views, year, allocation)
+            fp, bad = _tables(views, year, allocation, trips)
         except Exception:  # a malformed file surfaces only when Spark reads it
             raise Unsupported("read") from None
         if bad:
@@ -530,6 +547,14 @@ def _spark_checked(
     return _summary(count, tkm, total, "spark", where, allocation)
 
 
+def _driver_table(session: Any, location: str) -> tuple[pd.DataFrame, str]:
+    # A small input (the trips file) read by Spark, gathered on the driver as text columns.
+    frame = _read(session, location)
+    columns = list(frame.columns)
+    rows = [tuple(None if v is None else str(v) for v in r) for r in frame.collect()]
+    return pd.DataFrame.from_records(rows, columns=columns), _name(location)
+
+
 def _name(location: str) -> str:
     return location.rstrip("/").rsplit("/", 1)[-1]
 
@@ -543,6 +568,7 @@ def run_spark(
     year: int | None = None,
     master: str | None = DEFAULT_MASTER,
     conf: Mapping[str, str] | None = None,
+    trips_path: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
     """Read, check, compute and write the footprints of a batch of shipments on Spark.
 
@@ -561,6 +587,9 @@ def run_spark(
         Spark master, see :func:`spark_session` [-].
     conf : mapping of str to str, optional
         Extra Spark settings [-].
+    trips_path : path or URI, optional
+        Fuel-based trips (:mod:`parkzero.logistics.trips`); read by Spark and gathered on the
+        driver, where their emissions are computed (one row per trip) [-].
 
     Returns
     -------
@@ -581,9 +610,10 @@ def run_spark(
     _kind(shipments), _kind(legs)
     out = os.fspath(out_path)
     with spark_session(master, conf) as session, _run_conf(session):
+        trips = None if trips_path is None else _driver_table(session, os.fspath(trips_path))
         try:
             local = s_local is not None and l_local is not None
-            return _spark_checked(session, shipments, legs, out, year, local, allocation)
+            return _spark_checked(session, shipments, legs, out, year, local, allocation, trips)
         except Unsupported:
             if s_local is None or l_local is None:
                 raise InputError(
@@ -603,6 +633,8 @@ def run_spark(
             year=year,
             shipments_source=_name(shipments),
             legs_source=_name(legs),
+            trips=None if trips is None else trips[0],
+            trips_source="trips" if trips is None else trips[1],
         )
         frame = session.createDataFrame(_records(result.footprints[list(_OUTPUT)]), _OUTPUT_SCHEMA)
         where, (count, tkm, total) = _write(session, frame, out)
@@ -617,6 +649,7 @@ def footprints_frame(
     allocation: str = "tkm",
     master: str | None = DEFAULT_MASTER,
     conf: Mapping[str, str] | None = None,
+    fuel: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Footprints of checked tables, computed on Spark (``compute_footprints(engine="spark")``).
 
@@ -636,6 +669,8 @@ def footprints_frame(
         Allocation of a trip's emissions among its legs [-].
     master, conf
         As :func:`run_spark`; an active session is reused.
+    fuel : DataFrame, optional
+        Fuel-based trips, index ``trip_id``: ``wtw_kgco2e``, ``ttw_kgco2e`` [kgCO2e].
 
     Returns
     -------
@@ -682,7 +717,16 @@ def footprints_frame(
                 f"AS meas, FALSE AS bad FROM {n('s_in')}",
             )
             views.sql("l", f"SELECT *, FALSE AS bad FROM {n('l_in')}")
-            fp, bad = _tables(views, year, allocation)
+            tf = None
+            if fuel is not None:
+                tf = pd.DataFrame(
+                    {
+                        "trip": fuel.index.astype(str),
+                        "wtw": fuel["wtw_kgco2e"].to_numpy(dtype=float),
+                        "ttw": fuel["ttw_kgco2e"].to_numpy(dtype=float),
+                    }
+                )
+            fp, bad = _tables(views, year, allocation, tf=tf)
             if bad:
                 raise _trip_problem(views, allocation)
             rows = [tuple(r) for r in fp.orderBy("shipment_id").collect()]

@@ -58,6 +58,7 @@ __all__ = [
     "legs_select",
     "shipments_select",
     "trips_sql",
+    "unknown_trips_sql",
     "year_sql",
 ]
 
@@ -402,14 +403,31 @@ def bad_legs_sql(lg: str = "lg", l_raw: str = "l_raw") -> str:
     )
 
 
-def trips_sql(lg: str = "lg") -> str:
+def trips_sql(lg: str = "lg", tf: str = "tf") -> str:
     """Trip totals (relation ``t``): ``wtw`` and ``ttw`` [kgCO2e] (TTW NULL unless every leg's
     is known), ``tw`` total allocation weight (t·km, t or m³), ``n`` legs, ``mixed`` (legs of
-    different kinds or intensities on one trip) [-]."""
+    different kinds or intensities on one trip) [-].
+
+    A trip of the fuel-based table `tf` (``trip, wtw, ttw`` [kgCO2e], from
+    :func:`parkzero.logistics.trips.trip_energy`) takes those emissions in place of the sum of
+    its legs' distance-based ones, and its legs' kinds need not agree.
+    """
     return (
+        "SELECT x.trip, CASE WHEN tf.trip IS NULL THEN x.wtw ELSE tf.wtw END AS wtw, "
+        "CASE WHEN tf.trip IS NULL THEN x.ttw ELSE tf.ttw END AS ttw, x.tw, x.n, "
+        "x.mixed AND tf.trip IS NULL AS mixed FROM ("
         "SELECT trip, SUM(kg) AS wtw, CASE WHEN COUNT(kt) = COUNT(*) THEN SUM(kt) END AS ttw, "
         "SUM(w) AS tw, COUNT(*) AS n, min(fno) <> max(fno) OR min(i) <> max(i) AS mixed "
-        f"FROM {lg} WHERE trip IS NOT NULL GROUP BY trip"
+        f"FROM {lg} WHERE trip IS NOT NULL GROUP BY trip) AS x "
+        f"LEFT JOIN {tf} AS tf ON tf.trip = x.trip"
+    )
+
+
+def unknown_trips_sql(tf: str = "tf", t: str = "t") -> str:
+    """One boolean: a trip of the fuel-based table `tf` has no legs in ``t`` [-]."""
+    return (
+        f"SELECT COALESCE(bool_or(t.trip IS NULL), FALSE) FROM {tf} AS tf "
+        f"LEFT JOIN {t} AS t ON t.trip = tf.trip"
     )
 
 
