@@ -297,7 +297,7 @@ def test_uris_and_a_folder_of_part_files(spark: Any, tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         run_pipeline(f"file://{s}", f"file://{bad}", f"file://{tmp_path}/x", engine="spark")
     msg = str(err.value)
-    assert "legs.csv shipment_id 'B' leg 2: fails a row check" in msg
+    assert "legs.csv shipment_id 'B' leg 2: unknown mode or vehicle class 'teleport'" in msg
     assert "legs.csv shipment_id 'A': leg of a shipment missing from shipments.csv" in msg
     assert "shipments.csv shipment_id 'S001': shipment has no legs" in msg
     assert not (tmp_path / "x").exists()

@@ -424,22 +424,22 @@ def _intensities(legs: pd.DataFrame, year: int) -> pd.DataFrame:
     # WTW and TTW intensity [kgCO2e/(t·km)], factor id and kind number of every leg, from the
     # same leg-kind table as the SQL; a leg's load factor / empty running apply the laden model.
     kinds = leg_kinds(year)
+    road = (legs["mode"] == "road").to_numpy()
     keys = pd.DataFrame(
         {
-            "mode": legs["mode"].astype(object),
-            "vclass": legs["vehicle_class"].astype(object).where(legs["mode"] == "road", ""),
+            "kind": legs["vehicle_class"].astype(object).where(road, legs["mode"].astype(object)),
             "refr": legs["refrigerated"].astype(bool).to_numpy(),
         }
     )
-    m = keys.merge(kinds, on=["mode", "vclass", "refr"], how="left")
+    m = keys.merge(kinds, on=["kind", "refr"], how="left")
     missing = m["fno"].isna().to_numpy()
     if missing.any():  # e.g. refrigerated rail: let distance_based say why
         i = int(np.flatnonzero(missing)[0])
         distance_based(
-            str(keys["mode"].iloc[i]),
+            str(legs["mode"].iloc[i]),
             1.0,
             1.0,
-            vehicle_class=str(keys["vclass"].iloc[i]) or None,
+            vehicle_class=str(keys["kind"].iloc[i]) if road[i] else None,
             refrigerated=bool(keys["refr"].iloc[i]),
             year=year,
         )
@@ -855,8 +855,7 @@ def hub_rows() -> list[tuple[str, str, float]]:
 
 #: Columns of the leg-kind table (relation ``f`` of the SQL, see :func:`leg_kinds`) [-].
 KIND_COLUMNS = (
-    "mode",
-    "vclass",
+    "kind",
     "refr",
     "per_tkm",
     "ttw_tkm",
@@ -874,7 +873,8 @@ KIND_COLUMNS = (
 
 
 def leg_kinds(year: int) -> pd.DataFrame:
-    """Every leg kind (mode, vehicle class, refrigerated) with a default intensity in `year`.
+    """Every leg kind with a default intensity in `year`: ``kind`` (the road vehicle class, or
+    the mode off road) and ``refr`` (refrigerated).
 
     Columns :data:`KIND_COLUMNS`: ``per_tkm`` and ``ttw_tkm`` the WTW and TTW intensities at
     the kind's reference load [kgCO2e/(t·km)] (TTW NaN where the source does not split it);
@@ -897,7 +897,7 @@ def leg_kinds(year: int) -> pd.DataFrame:
             if mode == "road" and vclass not in ROAD_CLASSES:
                 c = reefer_variant(vclass) if refr else road_class(vclass)
                 rows.append(
-                    (mode, vclass, refr, c.wtw_per_tkm, c.ttw_per_tkm, c.laden_model,
+                    (vclass, refr, c.wtw_per_tkm, c.ttw_per_tkm, c.laden_model,
                      c.payload_t, c.ttw_empty_per_km, c.ttw_full_per_km, c.wtw_empty_per_km,
                      c.wtw_full_per_km, c.load_factor_ref, c.empty_running_ref, c.factor_id)
                 )  # fmt: skip
@@ -908,7 +908,8 @@ def leg_kinds(year: int) -> pd.DataFrame:
         except InputError:
             return
         factor_id = e.factor_ids[0] if e.factor_ids else ""
-        rows.append((mode, vclass, refr, e.wtw_kgco2e, e.ttw_kgco2e, False, *[None] * 7, factor_id))
+        kind = vclass if mode == "road" else mode
+        rows.append((kind, refr, e.wtw_kgco2e, e.ttw_kgco2e, False, *[None] * 7, factor_id))
 
     for vclass in (*ROAD_CLASSES, *road_classes()):
         for refr in (False, True):
@@ -917,9 +918,7 @@ def leg_kinds(year: int) -> pd.DataFrame:
         add(mode, "", False)
     frame = pd.DataFrame(rows, columns=list(KIND_COLUMNS[:-1]))
     frame["fno"] = np.arange(len(frame), dtype="int64")
-    floats = [
-        c for c in KIND_COLUMNS if c not in ("mode", "vclass", "refr", "laden", "factor_id", "fno")
-    ]
+    floats = [c for c in KIND_COLUMNS if c not in ("kind", "refr", "laden", "factor_id", "fno")]
     return frame.astype({c: float for c in floats} | {"refr": bool, "laden": bool})
 
 
@@ -1012,9 +1011,7 @@ def _run_duckdb(
             raise _Fallback
         con.execute(f"CREATE TEMP TABLE s AS {shipments_select(d, sc, 's_raw')}")
         # l stays a view: it is read once, by the join that computes the legs' emissions.
-        con.execute(
-            f"CREATE VIEW l AS {legs_select(d, lc, 'l_raw', _ALL_MODES, vehicle_classes())}"
-        )
+        con.execute(f"CREATE VIEW l AS {legs_select(d, lc, 'l_raw')}")
         # The checks ride on the passes below (see parkzero.logistics.sql): any failure sends
         # the input to the pandas checker, which names every bad row.
         if year is None:
@@ -1030,7 +1027,7 @@ def _run_duckdb(
             raise _Fallback from None
         con.execute(f"CREATE TEMP TABLE lg AS {legs_emissions_sql(d, allocation)}")
         _check_rows(con, bad_legs_sql())
-        con.execute(f"CREATE TEMP TABLE t AS {trips_sql()}")
+        con.execute(f"CREATE TEMP TABLE t AS {trips_sql(allocation=allocation)}")
         _check_rows(con, unknown_trips_sql())
         con.execute(f"CREATE TEMP TABLE fp AS {footprints_sql(d, allocation)}")
         n, tkm, total, bad = _one(

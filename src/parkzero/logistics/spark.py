@@ -44,7 +44,6 @@ from typing import Any
 import pandas as pd
 
 from parkzero.errors import ConfigError, InputError
-from parkzero.logistics.models import MODES
 from parkzero.logistics.sql import (
     SPARK,
     Columns,
@@ -72,7 +71,6 @@ __all__ = [
 #: Master used when none is given: Spark in-process on every core [-].
 DEFAULT_MASTER = "local[*]"
 
-_ALL_MODES = ("road", *MODES)
 _MAX_REPORTED = 20
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 # Spark type names (DataType.simpleString) in DuckDB's spelling, as parkzero.logistics.sql uses.
@@ -334,7 +332,7 @@ def _tables(
     views.sql("lg", legs_emissions_sql(SPARK, allocation, n("l"), n("s"), n("f")), persist=True)
     if views.value(bad_legs_sql(n("lg"), n("l"))):
         return None, True
-    views.sql("t", trips_sql(n("lg"), n("tf")), persist=True)
+    views.sql("t", trips_sql(n("lg"), n("tf"), allocation), persist=True)
     if views.value(unknown_trips_sql(n("tf"), n("t"))):
         return None, True
     views.sql(
@@ -430,6 +428,18 @@ def _report(views: _Views, ssrc: str, lsrc: str) -> InputError:
         problems.append(f"{ssrc} shipment_id {r[0]!r}: fails a row check")
     for r in session.sql(f"SELECT sid, leg_no FROM {n('l')} WHERE bad").take(_MAX_REPORTED):
         problems.append(f"{lsrc} shipment_id {r[0]!r} leg {r[1]}: fails a row check")
+    # A kind without intensity: unknown mode or vehicle class, or e.g. refrigerated rail.
+    rows: list[Any] = []
+    with contextlib.suppress(Exception):  # no kind table when no ship date could be read
+        rows = session.sql(
+            f"SELECT l.sid, l.leg_no, l.kind FROM {n('l')} AS l LEFT JOIN {n('f')} AS f "
+            "ON f.kind = l.kind AND f.refr = l.refr WHERE NOT l.bad AND f.kind IS NULL"
+        ).take(_MAX_REPORTED)
+    for r in rows:
+        problems.append(
+            f"{lsrc} shipment_id {r[0]!r} leg {r[1]}: unknown mode or vehicle class {r[2]!r}, "
+            "or no default intensity for it (refrigerated off road)"
+        )
     groups = session.sql(
         f"SELECT sid, sum(n) AS ns, count(leg_no) AS nl, max(leg_no) AS mx, "
         f"count(DISTINCT leg_no) AS nd FROM (SELECT sid, NULL AS leg_no, 1 AS n FROM {n('s')} "
@@ -507,7 +517,6 @@ def _spark_checked(
         LEG_COLUMNS,
         SHIPMENT_COLUMNS,
         _summary,
-        vehicle_classes,
     )
 
     views = _Views(session)
@@ -526,7 +535,7 @@ def _spark_checked(
             raise Unsupported("volume_m3")
         n = views.name
         views.sql("s", shipments_select(SPARK, sc, n("s_raw")), persist=True)
-        views.sql("l", legs_select(SPARK, lc, n("l_raw"), _ALL_MODES, vehicle_classes()))
+        views.sql("l", legs_select(SPARK, lc, n("l_raw")))
         try:
             fp, bad = _tables(views, year, allocation, trips)
         except Exception:  # a malformed file surfaces only when Spark reads it
@@ -695,9 +704,8 @@ def footprints_frame(
         {
             "sid": legs["shipment_id"].astype(str),
             "leg_no": legs["leg_no"].astype("int64"),
-            "mode": legs["mode"].astype(str),
+            "kind": legs["vehicle_class"].astype(object).where(road, legs["mode"]).astype(str),
             "dist": legs["distance_km"].astype(float),
-            "vclass": legs["vehicle_class"].astype(object).where(road, "").astype(str),
             "refr": legs["refrigerated"].astype(bool),
             "trip": legs["trip_id"].astype(str),
             "lf": legs["load_factor"].astype(float),
@@ -740,12 +748,12 @@ _S_SCHEMA = (
     "sid STRING, cid STRING, d DATE, mass DOUBLE, vol DOUBLE, cat STRING, temp STRING, meas DOUBLE"
 )
 _L_SCHEMA = (
-    "sid STRING, leg_no BIGINT, mode STRING, dist DOUBLE, vclass STRING, refr BOOLEAN, "
+    "sid STRING, leg_no BIGINT, kind STRING, dist DOUBLE, refr BOOLEAN, "
     "trip STRING, lf DOUBLE, er DOUBLE"
 )
 # The leg-kind table (parkzero.logistics.pipeline.KIND_COLUMNS).
 _KIND_SCHEMA = (
-    "mode STRING, vclass STRING, refr BOOLEAN, per_tkm DOUBLE, ttw_tkm DOUBLE, laden BOOLEAN, "
+    "kind STRING, refr BOOLEAN, per_tkm DOUBLE, ttw_tkm DOUBLE, laden BOOLEAN, "
     "payload DOUBLE, te0 DOUBLE, te1 DOUBLE, we0 DOUBLE, we1 DOUBLE, lf_ref DOUBLE, "
     "er_ref DOUBLE, factor_id STRING, fno BIGINT"
 )

@@ -15,10 +15,10 @@ The statements read and create these relations (the caller names them):
     ``cat, temp``, ``meas`` [kgCO2e/t, measured hub intensity or NULL], ``bad`` (a row check
     failed).
 ``l``
-    normalised legs: ``sid, leg_no, mode, dist`` [km], ``vclass`` ('' off road), ``refr``,
-    ``trip`` (NULL = the leg is its own trip), ``bad``.
+    normalised legs: ``sid, leg_no, dist`` [km], ``kind`` (road vehicle class, else the mode),
+    ``refr``, ``trip`` (NULL = the leg is its own trip), ``lf``, ``er`` [-], ``bad``.
 ``f``
-    intensity per (mode, vclass, refr): ``per_tkm`` [kgCO2e/(t·km)], ``factor_id``, ``fno``
+    intensity per (kind, refr): ``per_tkm`` [kgCO2e/(t·km)], ``factor_id``, ``fno``
     (its number) — every kind parkzero has a default for, not only those in the input.
 ``h``
     default hub intensity per (cat, temp): ``kg`` [kgCO2e/t].
@@ -59,6 +59,7 @@ __all__ = [
     "shipments_select",
     "trips_sql",
     "unknown_trips_sql",
+    "weight_column",
     "year_sql",
 ]
 
@@ -257,10 +258,12 @@ def shipments_select(d: Dialect, cols: Columns, source: str) -> str:
     )
 
 
-def legs_select(
-    d: Dialect, cols: Columns, source: str, modes: tuple[str, ...], classes: tuple[str, ...]
-) -> str:
+def legs_select(d: Dialect, cols: Columns, source: str) -> str:
     """SELECT that normalises the raw legs relation `source` into ``l``.
+
+    A leg's ``kind`` is its road vehicle class (default ``hgv``) or, off road, its mode; an
+    unknown mode or class is a kind without intensity in ``f``, which
+    :func:`legs_emissions_sql` marks bad (one small join instead of two list checks).
 
     Parameters
     ----------
@@ -269,8 +272,6 @@ def legs_select(
         Columns of `source` [-].
     source : str
         Relation to read [-].
-    modes, classes : tuple of str
-        Accepted transport modes and road vehicle classes [-].
 
     Raises
     ------
@@ -292,23 +293,19 @@ def legs_select(
             refr = f"COALESCE(lower({_text(d, cols, 'refrigerated', checks)}) IN ({truthy}), FALSE)"
     else:
         refr = "FALSE"
-    mode_list = ", ".join(d.lit(m) for m in modes)
-    class_list = ", ".join(d.lit(c) for c in classes)
     checks += [
         # A leg without trip id is its own trip, named "<shipment_id>#<leg_no>" by the pandas
         # path; an explicit id with "#" could clash with such a name: the pandas path decides.
         f"COALESCE({d.contains(trip, '#')}, FALSE)",
-        f"lower({mode}) IS NULL OR lower({mode}) NOT IN ({mode_list})",
-        f"lower({mode}) = 'road' AND COALESCE(lower({vclass}), 'hgv') NOT IN ({class_list})",
         f"{leg_no} < 1 OR {leg_no} <> floor({leg_no}) OR {leg_no} > 1e9",
         f"COALESCE({lf} <= 0 OR {lf} > 1 OR {er} >= 1, FALSE)",
     ]
     return (
         f"SELECT {lsid} AS sid, "
         f"CASE WHEN {d.isfinite(leg_no)} AND {leg_no} BETWEEN 1 AND 1e9 "
-        f"THEN CAST({leg_no} AS BIGINT) END AS leg_no, lower({mode}) AS mode, "
-        f"{dist} AS dist, CASE WHEN lower({mode}) = 'road' "
-        f"THEN COALESCE(lower({vclass}), 'hgv') ELSE '' END AS vclass, {refr} AS refr, "
+        f"THEN CAST({leg_no} AS BIGINT) END AS leg_no, {dist} AS dist, "
+        f"CASE WHEN lower({mode}) = 'road' THEN COALESCE(lower({vclass}), 'hgv') "
+        f"ELSE lower({mode}) END AS kind, {refr} AS refr, "
         f"{trip} AS trip, {lf} AS lf, {er} AS er, {_bad(checks)} FROM {source}"
     )
 
@@ -365,9 +362,10 @@ def legs_emissions_sql(
     f: str = "f",
 ) -> str:
     """Legs with their shipment's row key ``sno`` (:meth:`Dialect.row_key`), t·km [t·km],
-    WTW intensity ``i`` [kgCO2e/(t·km)], distance-based emissions ``kg`` (WTW) and ``kt``
-    (TTW, NULL where unknown) [kgCO2e], the allocation weight ``w`` of `allocation`
-    (:data:`ALLOCATION_WEIGHTS`) and the leg kind's number ``fno`` (relation ``lg``) [-].
+    WTW and TTW intensities ``i`` and ``it`` [kgCO2e/(t·km)] (TTW NULL where unknown; the
+    distance-based emissions are ``tkm * i`` and ``tkm * it`` [kgCO2e]), the allocation weight
+    ``w`` of `allocation` (:data:`ALLOCATION_WEIGHTS`) and the leg kind's number ``fno``
+    (relation ``lg``) [-].
 
     A leg with a load factor ``lf`` or empty running ``er`` takes the laden model of its
     kind (the other value at the kind's reference); without either, the kind's reference
@@ -380,17 +378,18 @@ def legs_emissions_sql(
     which the caller checks.
     """
     given = f"({l}.lf IS NOT NULL OR {l}.er IS NOT NULL)"
+    # By t·km the weight is the leg's tkm column itself (weight_column), not a copy.
+    weight = "" if allocation == "tkm" else f"{_weight(allocation, s, l)} AS w, "
     lf, er = f"COALESCE({l}.lf, {f}.lf_ref)", f"COALESCE({l}.er, {f}.er_ref)"
     wtw = f"CASE WHEN {given} THEN {_laden(f, 'we0', 'we1', lf, er)} ELSE {f}.per_tkm END"
     ttw = f"CASE WHEN {given} THEN {_laden(f, 'te0', 'te1', lf, er)} ELSE {f}.ttw_tkm END"
     return (
-        f"SELECT sno, trip, leg_no, tkm, i, tkm * i AS kg, tkm * it AS kt, w, fno, bad FROM ("
         f"SELECT {d.row_key(s)} AS sno, {l}.trip, {l}.leg_no, {s}.mass * {l}.dist AS tkm, "
-        f"{wtw} AS i, {ttw} AS it, {_weight(allocation, s, l)} AS w, {f}.fno, "
+        f"{wtw} AS i, {ttw} AS it, {weight}{f}.fno, "
         f"({l}.bad OR {s}.sid IS NULL OR {f}.fno IS NULL "
         f"OR ({given} AND NOT COALESCE({f}.laden, FALSE))) AS bad "
-        f"FROM {l} LEFT JOIN {s} ON {s}.sid = {l}.sid LEFT JOIN {f} ON {f}.mode = {l}.mode "
-        f"AND {f}.vclass = {l}.vclass AND {f}.refr = {l}.refr) AS x"
+        f"FROM {l} LEFT JOIN {s} ON {s}.sid = {l}.sid "
+        f"LEFT JOIN {f} ON {f}.kind = {l}.kind AND {f}.refr = {l}.refr"
     )
 
 
@@ -403,7 +402,14 @@ def bad_legs_sql(lg: str = "lg", l_raw: str = "l_raw") -> str:
     )
 
 
-def trips_sql(lg: str = "lg", tf: str = "tf") -> str:
+def weight_column(allocation: str) -> str:
+    """Column of ``lg`` holding the allocation weight of `allocation`: ``tkm`` for t·km (the
+    leg's transport activity), else ``w`` [-]."""
+    _weight(allocation, "s", "l")  # an unknown allocation is an error here too
+    return "tkm" if allocation == "tkm" else "w"
+
+
+def trips_sql(lg: str = "lg", tf: str = "tf", allocation: str = "tkm") -> str:
     """Trip totals (relation ``t``): ``wtw`` and ``ttw`` [kgCO2e] (TTW NULL unless every leg's
     is known), ``tw`` total allocation weight (t·km, t or m³), ``n`` legs, ``mixed`` (legs of
     different kinds or intensities on one trip) [-].
@@ -416,8 +422,10 @@ def trips_sql(lg: str = "lg", tf: str = "tf") -> str:
         "SELECT x.trip, CASE WHEN tf.trip IS NULL THEN x.wtw ELSE tf.wtw END AS wtw, "
         "CASE WHEN tf.trip IS NULL THEN x.ttw ELSE tf.ttw END AS ttw, x.tw, x.n, "
         "x.mixed AND tf.trip IS NULL AS mixed FROM ("
-        "SELECT trip, SUM(kg) AS wtw, CASE WHEN COUNT(kt) = COUNT(*) THEN SUM(kt) END AS ttw, "
-        "SUM(w) AS tw, COUNT(*) AS n, min(fno) <> max(fno) OR min(i) <> max(i) AS mixed "
+        "SELECT trip, SUM(tkm * i) AS wtw, "
+        "CASE WHEN COUNT(it) = COUNT(*) THEN SUM(tkm * it) END AS ttw, "
+        f"SUM({weight_column(allocation)}) AS tw, COUNT(*) AS n, "
+        "min(fno) <> max(fno) OR min(i) <> max(i) AS mixed "
         f"FROM {lg} WHERE trip IS NOT NULL GROUP BY trip) AS x "
         f"LEFT JOIN {tf} AS tf ON tf.trip = x.trip"
     )
@@ -457,18 +465,19 @@ def footprints_sql(
         if allocation == "volume"
         else ""
     )
+    w = weight_column(allocation)
     bit = d.shift_left("CAST(1 AS BIGINT)", "CAST(lg.leg_no - 1 AS INT)")
     ttw = (
-        "CASE WHEN lg.trip IS NULL THEN lg.kt WHEN COALESCE(t.tw, 0) <= 0 "
-        "THEN CAST(1 AS DOUBLE) / t.n * t.ttw ELSE lg.w / t.tw * t.ttw END"
+        "CASE WHEN lg.trip IS NULL THEN lg.tkm * lg.it WHEN COALESCE(t.tw, 0) <= 0 "
+        f"THEN CAST(1 AS DOUBLE) / t.n * t.ttw ELSE lg.{w} / t.tw * t.ttw END"
     )
     full = d.shift_left("CAST(1 AS BIGINT)", "CAST(least(COUNT(*), 62) AS INT)")
     return f"""
         WITH a AS (
             SELECT lg.sno, COUNT(*) AS legs, SUM(lg.tkm) AS tkm,
-                   SUM(CASE WHEN lg.trip IS NULL THEN lg.kg
+                   SUM(CASE WHEN lg.trip IS NULL THEN lg.tkm * lg.i
                             WHEN COALESCE(t.tw, 0) <= 0 THEN CAST(1 AS DOUBLE) / t.n * t.wtw
-                            ELSE lg.w / t.tw * t.wtw END) AS transport,
+                            ELSE lg.{w} / t.tw * t.wtw END) AS transport,
                    CASE WHEN COUNT({ttw}) = COUNT(*) THEN SUM({ttw}) END AS transport_ttw,
                    COALESCE(bool_or(lg.bad OR COALESCE(t.mixed, FALSE){unweighted}), TRUE)
                    OR COUNT(*) > 62 OR max(lg.leg_no) <> COUNT(*)
