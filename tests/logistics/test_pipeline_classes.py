@@ -142,3 +142,45 @@ def test_bad_classes_and_shares_reported_and_nothing_written(
         run_pipeline(s, g, out)
     assert message in str(err.value)
     assert not out.exists()
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "pandas"])
+def test_shortest_feasible_distance_takes_the_road_daf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: str
+) -> None:
+    legs = (
+        "shipment_id,leg_no,mode,vehicle_class,distance_km,shortest_feasible\n"
+        "A,1,road,cn-heavy-diesel,200,true\n"
+        "B,1,road,cn-heavy-diesel,200,false\n"
+        "C,1,road,cn-heavy-diesel,200,\n"
+        "D,1,rail,,200,false\n"
+    )
+    s, g = _write(tmp_path, legs=legs)
+    with monkeypatch.context() as m:
+        if engine == "duckdb":
+            _no_fallback(m)
+        run_pipeline(s, g, tmp_path / "fp.parquet", engine=engine)
+    fp = pd.read_parquet(tmp_path / "fp.parquet").set_index("shipment_id")
+    # A: 10 t x 200 km x 1.05 (GLEC road distance adjustment factor) = 2,100 t·km.
+    assert fp.loc["A", "tkm"] == pytest.approx(10 * 200 * 1.05, rel=1e-12)
+    assert fp.loc["A", "transport_wtw_kgco2e"] == pytest.approx(2100 * 0.0978, rel=1e-12)
+    # false or blank: the distance as given (B 5 t, C 2 t, D 1 t by rail over 200 km).
+    assert fp.loc["B", "tkm"] == pytest.approx(1000.0)
+    assert fp.loc["C", "tkm"] == pytest.approx(400.0)
+    assert fp.loc["D", "tkm"] == pytest.approx(200.0)
+
+
+def test_shortest_feasible_distance_without_a_default_daf_is_reported(tmp_path: Path) -> None:
+    legs = "shipment_id,leg_no,mode,distance_km,shortest_feasible\nA,1,rail,200,yes\n"
+    s, g = _write(
+        tmp_path,
+        shipments="shipment_id,customer_id,ship_date,mass_t\nA,C,2024-01-02,1\n",
+        legs=legs,
+    )
+    with pytest.raises(InputError) as err:
+        run_pipeline(s, g, tmp_path / "fp.parquet")
+    assert (
+        'legs.csv row 2, column "shortest_feasible": no default distance adjustment factor '
+        "for mode rail (defaults exist for road); give the actual distance"
+    ) in str(err.value)
+    assert not (tmp_path / "fp.parquet").exists()

@@ -138,6 +138,11 @@ def _generate(n: int, seed: int = 14083) -> tuple[pd.DataFrame, pd.DataFrame]:
         ],
     )
     legs_frame["distance_km"] = legs_frame["distance_km"].round(1)
+    # Some road legs give the shortest feasible distance: x 1.05 (GLEC road DAF).
+    own_trip = legs_frame["trip_id"].isna()
+    legs_frame["shortest_feasible"] = (
+        (legs_frame["mode"] == "road") & own_trip & (legs_frame.index % 4 == 0)
+    )
     return shipments, legs_frame
 
 

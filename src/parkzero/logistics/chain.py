@@ -41,6 +41,7 @@ from parkzero.units import conversion_factor
 
 __all__ = [
     "adjusted_distance",
+    "default_dafs",
     "distance_based",
     "distance_kind",
     "energy_carrier",
@@ -223,6 +224,15 @@ def fuel_based(
 def _dafs(path: str) -> dict[str, float]:
     with Path(path).open(encoding="utf-8", newline="") as fh:
         return {r["mode"]: float(r["distance_adjustment_factor"]) for r in csv.DictReader(fh)}
+
+
+def default_dafs() -> dict[str, float]:
+    """Default distance adjustment factor per mode, from ``glec_distance_adjustment.csv`` [-].
+
+    >>> default_dafs()["road"]
+    1.05
+    """
+    return dict(_dafs(str(packaged_data("glec_distance_adjustment.csv"))))
 
 
 def _check_mode(mode: str) -> str:

@@ -13,7 +13,9 @@ per shipment and one row per transport leg:
 ``legs``
     ``shipment_id``, ``leg_no`` (1, 2, … without gaps), ``mode`` (``road``, ``rail``, ``air``,
     ``sea``, ``inland_waterway``), ``distance_km`` [km, ≥ 0]; optional ``vehicle_class``
-    (road: ``lgv`` / ``hgv``, default ``hgv``), ``refrigerated`` (true/false) and ``trip_id``
+    (road: ``lgv`` / ``hgv``, default ``hgv``, or a class of :mod:`parkzero.logistics.road`),
+    ``refrigerated`` and ``shortest_feasible`` (true/false; the latter applies the mode's
+    distance adjustment factor), ``load_factor`` and ``empty_running`` [-] and ``trip_id``
     (legs sharing a trip id are one vehicle trip, whose emissions are shared among its legs;
     empty = the leg is its own trip).
 
@@ -21,8 +23,9 @@ A trip's emissions are allocated to the legs on it by ``allocation``: ``"tkm"`` 
 distance, ISO 14083, the default), ``"mass"`` or ``"volume"`` of the shipment (the GHG Protocol
 alternatives, where the distance a shipment travels on the trip does not weigh its share).
 
-Leg emissions are distance-based (mass × distance × the mode's default intensity from the
-factor library, WTW); a shipment's footprint is the allocation of
+Leg emissions are distance-based (mass × distance × the default intensity of the leg's kind:
+WTW, and TTW where the road class splits it), unless the leg's trip is in an optional trips
+file (fuel-based, :mod:`parkzero.logistics.trips`); a shipment's footprint is the allocation of
 :func:`parkzero.logistics.shipment_footprints` run on DuckDB (``engine="duckdb"``) plus its hub
 operation. Every bad row is reported in one :class:`~parkzero.errors.InputError`; the output is
 written to a temporary file and renamed, so a run leaves a complete output or none. With
@@ -48,7 +51,7 @@ import pandas as pd
 
 from parkzero.errors import ConfigError, InputError
 from parkzero.logistics.allocation import ALLOCATION_METHODS, shipment_footprints
-from parkzero.logistics.chain import distance_based
+from parkzero.logistics.chain import default_dafs, distance_based
 from parkzero.logistics.hubs import hub_default_intensity, hub_defaults
 from parkzero.logistics.models import MODES, ROAD_CLASSES
 from parkzero.logistics.road import reefer_variant, road_class, road_classes
@@ -289,6 +292,18 @@ def _validate(
     )
     g["vehicle_class"] = vclass.where(g["mode"] != "road", vclass.fillna("hgv"))
     g["refrigerated"] = _truthy(legs["refrigerated"]) if "refrigerated" in legs else False
+    sfd = _truthy(legs["shortest_feasible"]) if "shortest_feasible" in legs else False
+    g["shortest_feasible"] = sfd
+    dafs = default_dafs()
+    no_daf = g["shortest_feasible"].to_numpy(bool) & ~g["mode"].isin(dafs).fillna(False).to_numpy(
+        bool
+    )
+    problems += [
+        f'{lsrc} row {r}, column "shortest_feasible": no default distance adjustment factor '
+        f"for mode {g['mode'].iloc[r - 2]} (defaults exist for {', '.join(sorted(dafs))}); "
+        "give the actual distance"
+        for r in _rows(no_daf & g["mode"].isin(_ALL_MODES).fillna(False).to_numpy(bool))
+    ]
     g["trip_id"] = _text(legs["trip_id"]) if "trip_id" in legs else pd.NA
     bad_mode = ~g["mode"].isin(_ALL_MODES).fillna(False).to_numpy(dtype=bool)
     problems += [
@@ -526,6 +541,10 @@ def compute_footprints(
         year = max(d.year for d in s["ship_date"]) if len(s) else 2024
     mass = s.set_index("shipment_id")["mass_t"]
     g["mass_t"] = mass.reindex(g["shipment_id"]).to_numpy()
+    # A shortest feasible distance times the mode's distance adjustment factor (road 1.05).
+    daf = g["mode"].map(default_dafs()).to_numpy(dtype=float)
+    sfd = g["shortest_feasible"].to_numpy(dtype=bool)
+    g["distance_km"] = np.where(sfd, g["distance_km"].to_numpy(float) * daf, g["distance_km"])
     g["tkm"] = g["mass_t"] * g["distance_km"]
     g["volume_m3"] = s.set_index("shipment_id")["volume_m3"].reindex(g["shipment_id"]).to_numpy()
     fuel = _fuel_trips(trips, trips_source, g, year)
@@ -867,6 +886,7 @@ KIND_COLUMNS = (
     "we1",
     "lf_ref",
     "er_ref",
+    "daf",
     "factor_id",
     "fno",
 )
@@ -891,6 +911,7 @@ def leg_kinds(year: int) -> pd.DataFrame:
         Year of the factor-library lookup (``lgv``, ``hgv`` and the other modes) [yr].
     """
     rows: list[tuple[Any, ...]] = []
+    dafs = default_dafs()
 
     def add(mode: str, vclass: str, refr: bool) -> None:
         try:
@@ -899,7 +920,8 @@ def leg_kinds(year: int) -> pd.DataFrame:
                 rows.append(
                     (vclass, refr, c.wtw_per_tkm, c.ttw_per_tkm, c.laden_model,
                      c.payload_t, c.ttw_empty_per_km, c.ttw_full_per_km, c.wtw_empty_per_km,
-                     c.wtw_full_per_km, c.load_factor_ref, c.empty_running_ref, c.factor_id)
+                     c.wtw_full_per_km, c.load_factor_ref, c.empty_running_ref, dafs.get(mode),
+                     c.factor_id)
                 )  # fmt: skip
                 return
             e = distance_based(
@@ -909,7 +931,9 @@ def leg_kinds(year: int) -> pd.DataFrame:
             return
         factor_id = e.factor_ids[0] if e.factor_ids else ""
         kind = vclass if mode == "road" else mode
-        rows.append((kind, refr, e.wtw_kgco2e, e.ttw_kgco2e, False, *[None] * 7, factor_id))
+        rows.append(
+            (kind, refr, e.wtw_kgco2e, e.ttw_kgco2e, False, *[None] * 7, dafs.get(mode), factor_id)
+        )
 
     for vclass in (*ROAD_CLASSES, *road_classes()):
         for refr in (False, True):

@@ -707,6 +707,8 @@ def footprints_frame(
             "kind": legs["vehicle_class"].astype(object).where(road, legs["mode"]).astype(str),
             "dist": legs["distance_km"].astype(float),
             "refr": legs["refrigerated"].astype(bool),
+            # compute_footprints has applied the distance adjustment factors already
+            "sfd": False,
             "trip": legs["trip_id"].astype(str),
             "lf": legs["load_factor"].astype(float),
             "er": legs["empty_running"].astype(float),
@@ -748,14 +750,14 @@ _S_SCHEMA = (
     "sid STRING, cid STRING, d DATE, mass DOUBLE, vol DOUBLE, cat STRING, temp STRING, meas DOUBLE"
 )
 _L_SCHEMA = (
-    "sid STRING, leg_no BIGINT, kind STRING, dist DOUBLE, refr BOOLEAN, "
+    "sid STRING, leg_no BIGINT, kind STRING, dist DOUBLE, refr BOOLEAN, sfd BOOLEAN, "
     "trip STRING, lf DOUBLE, er DOUBLE"
 )
 # The leg-kind table (parkzero.logistics.pipeline.KIND_COLUMNS).
 _KIND_SCHEMA = (
     "kind STRING, refr BOOLEAN, per_tkm DOUBLE, ttw_tkm DOUBLE, laden BOOLEAN, "
     "payload DOUBLE, te0 DOUBLE, te1 DOUBLE, we0 DOUBLE, we1 DOUBLE, lf_ref DOUBLE, "
-    "er_ref DOUBLE, factor_id STRING, fno BIGINT"
+    "er_ref DOUBLE, daf DOUBLE, factor_id STRING, fno BIGINT"
 )
 # Output columns and their pandas dtypes (object: text and dates as Python objects).
 _OUTPUT: dict[str, Any] = {

@@ -16,7 +16,8 @@ The statements read and create these relations (the caller names them):
     failed).
 ``l``
     normalised legs: ``sid, leg_no, dist`` [km], ``kind`` (road vehicle class, else the mode),
-    ``refr``, ``trip`` (NULL = the leg is its own trip), ``lf``, ``er`` [-], ``bad``.
+    ``refr``, ``sfd`` (``dist`` is the shortest feasible distance), ``trip`` (NULL = the leg is
+    its own trip), ``lf``, ``er`` [-], ``bad``.
 ``f``
     intensity per (kind, refr): ``per_tkm`` [kgCO2e/(t·km)], ``factor_id``, ``fno``
     (its number) — every kind parkzero has a default for, not only those in the input.
@@ -258,6 +259,17 @@ def shipments_select(d: Dialect, cols: Columns, source: str) -> str:
     )
 
 
+def _flag(d: Dialect, cols: Columns, name: str, checks: list[str]) -> str:
+    # A true/false column (missing or blank = false), as the pandas checker reads it.
+    if name not in cols:
+        return "FALSE"
+    raw, ctype = cols[name]
+    if ctype == "BOOLEAN":
+        return f"COALESCE({raw}, FALSE)"
+    truthy = ", ".join(d.lit(t) for t in _TRUE)
+    return f"COALESCE(lower({_text(d, cols, name, checks)}) IN ({truthy}), FALSE)"
+
+
 def legs_select(d: Dialect, cols: Columns, source: str) -> str:
     """SELECT that normalises the raw legs relation `source` into ``l``.
 
@@ -284,15 +296,7 @@ def legs_select(d: Dialect, cols: Columns, source: str) -> str:
     vclass, trip = _text(d, cols, "vehicle_class", checks), _text(d, cols, "trip_id", checks)
     lf = _num(d, cols, "load_factor", checks, optional=True)
     er = _num(d, cols, "empty_running", checks, optional=True)
-    if "refrigerated" in cols:
-        raw, ctype = cols["refrigerated"]
-        if ctype == "BOOLEAN":
-            refr = f"COALESCE({raw}, FALSE)"
-        else:
-            truthy = ", ".join(d.lit(t) for t in _TRUE)
-            refr = f"COALESCE(lower({_text(d, cols, 'refrigerated', checks)}) IN ({truthy}), FALSE)"
-    else:
-        refr = "FALSE"
+    refr, sfd = _flag(d, cols, "refrigerated", checks), _flag(d, cols, "shortest_feasible", checks)
     checks += [
         # A leg without trip id is its own trip, named "<shipment_id>#<leg_no>" by the pandas
         # path; an explicit id with "#" could clash with such a name: the pandas path decides.
@@ -305,7 +309,7 @@ def legs_select(d: Dialect, cols: Columns, source: str) -> str:
         f"CASE WHEN {d.isfinite(leg_no)} AND {leg_no} BETWEEN 1 AND 1e9 "
         f"THEN CAST({leg_no} AS BIGINT) END AS leg_no, {dist} AS dist, "
         f"CASE WHEN lower({mode}) = 'road' THEN COALESCE(lower({vclass}), 'hgv') "
-        f"ELSE lower({mode}) END AS kind, {refr} AS refr, "
+        f"ELSE lower({mode}) END AS kind, {refr} AS refr, {sfd} AS sfd, "
         f"{trip} AS trip, {lf} AS lf, {er} AS er, {_bad(checks)} FROM {source}"
     )
 
@@ -378,16 +382,19 @@ def legs_emissions_sql(
     which the caller checks.
     """
     given = f"({l}.lf IS NOT NULL OR {l}.er IS NOT NULL)"
+    # A shortest feasible distance is multiplied by the kind's distance adjustment factor.
+    dist = f"CASE WHEN {l}.sfd THEN {l}.dist * {f}.daf ELSE {l}.dist END"
     # By t·km the weight is the leg's tkm column itself (weight_column), not a copy.
     weight = "" if allocation == "tkm" else f"{_weight(allocation, s, l)} AS w, "
     lf, er = f"COALESCE({l}.lf, {f}.lf_ref)", f"COALESCE({l}.er, {f}.er_ref)"
     wtw = f"CASE WHEN {given} THEN {_laden(f, 'we0', 'we1', lf, er)} ELSE {f}.per_tkm END"
     ttw = f"CASE WHEN {given} THEN {_laden(f, 'te0', 'te1', lf, er)} ELSE {f}.ttw_tkm END"
     return (
-        f"SELECT {d.row_key(s)} AS sno, {l}.trip, {l}.leg_no, {s}.mass * {l}.dist AS tkm, "
+        f"SELECT {d.row_key(s)} AS sno, {l}.trip, {l}.leg_no, {s}.mass * {dist} AS tkm, "
         f"{wtw} AS i, {ttw} AS it, {weight}{f}.fno, "
         f"({l}.bad OR {s}.sid IS NULL OR {f}.fno IS NULL "
-        f"OR ({given} AND NOT COALESCE({f}.laden, FALSE))) AS bad "
+        f"OR ({given} AND NOT COALESCE({f}.laden, FALSE)) "
+        f"OR ({l}.sfd AND {f}.daf IS NULL)) AS bad "
         f"FROM {l} LEFT JOIN {s} ON {s}.sid = {l}.sid "
         f"LEFT JOIN {f} ON {f}.kind = {l}.kind AND {f}.refr = {l}.refr"
     )
