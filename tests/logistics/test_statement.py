@@ -51,3 +51,25 @@ def test_statement_files(footprints: pd.DataFrame, tmp_path: Path) -> None:
 def test_empty_month_has_note(footprints: pd.DataFrame) -> None:
     report = statement_report(footprints, "C-ACME", "2023-01", lang="en")
     assert not any(isinstance(b, Table) for _, b in report.blocks())
+
+
+def test_statement_shows_ttw_where_known(tmp_path: Path) -> None:
+    shipments = pd.DataFrame(
+        {"shipment_id": ["A", "B"], "customer_id": ["C1", "C1"],
+         "ship_date": ["2024-05-01", "2024-05-02"], "mass_t": ["2", "6"]}
+    )  # fmt: skip
+    legs = pd.DataFrame(
+        {"shipment_id": ["A", "B"], "leg_no": ["1", "1"], "mode": ["road", "road"],
+         "vehicle_class": ["uk-rigid-17t+-diesel", "cn-heavy-diesel"],
+         "distance_km": ["100", "100"]}
+    )  # fmt: skip
+    fp = compute_footprints(shipments, legs).footprints
+    report = statement_report(fp, "C1", "2024-05", lang="en")
+    table = next(b for _, b in report.blocks() if isinstance(b, Table))
+    names = [c.header for c in table.columns]
+    ttw = {r[0]: r[names.index("Transport TTW")] for r in table.rows}
+    # DEFRA rigid >17 t: 0.18142 kgCO2e/(t·km) TTW at DEFRA's average load; CPCD: no TTW.
+    assert ttw["A"] == pytest.approx(200 * 0.18142, rel=1e-12)
+    assert ttw["B"] is None
+    paths = write_statement(fp, "C1", "2024-05", tmp_path, lang="en")
+    assert "Transport TTW" in paths["html"].read_text(encoding="utf-8")

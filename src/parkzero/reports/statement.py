@@ -49,6 +49,7 @@ _LABELS = {
         "mass": "Mass",
         "legs": "Legs",
         "transport": "Transport WTW",
+        "transport_ttw": "Transport TTW",
         "hub": "Hub operations",
         "wtw": "Total WTW",
         "method": "Method",
@@ -56,7 +57,8 @@ _LABELS = {
             "Trip emissions are allocated to shipments by t·km (ISO 14083). Legs are "
             "distance-based with default intensities unless primary data were given; hub "
             "operations use the park's measured intensity where available, else the GLEC v3 "
-            "default."
+            "default. Tank-to-wheel (TTW) is shown where every leg's intensity or fuel data "
+            "split it."
         ),
         "empty": "No shipments for this customer in this month.",
     },
@@ -77,12 +79,14 @@ _LABELS = {
         "mass": "质量",
         "legs": "运段数",
         "transport": "运输 WTW",
+        "transport_ttw": "运输 TTW",
         "hub": "枢纽作业",
         "wtw": "合计 WTW",
         "method": "方法",
         "method_text": (
             "行程排放按吨公里分摊到各货运单（ISO 14083）。运段按距离法使用默认强度计算；"
             "枢纽作业优先使用园区实测强度，否则使用 GLEC v3 默认值。"
+            "油箱到车轮（TTW）排放仅在各运段强度或燃料数据可区分时列出。"
         ),
         "empty": "该客户本月无货运记录。",
     },
@@ -171,18 +175,20 @@ def statement_report(
             Column(lab["legs"], fmt=F0),
             Column(lab["tkm"], unit="t·km", fmt=F1),
             Column(lab["transport"], unit="kgCO₂e", fmt=F3),
+            Column(lab["transport_ttw"], unit="kgCO₂e", fmt=F3),
             Column(lab["hub"], unit="kgCO₂e", fmt=F3),
             Column(lab["wtw"], unit="kgCO₂e", fmt=F3),
         ),
         rows=[
-            (str(sid), str(d)[:10], m, n, k, tr, h, w)
-            for sid, d, m, n, k, tr, h, w in zip(
+            (str(sid), str(d)[:10], m, n, k, tr, tt, h, w)
+            for sid, d, m, n, k, tr, tt, h, w in zip(
                 rows["shipment_id"],
                 rows["ship_date"],
                 col("mass_t"),
                 col("legs"),
                 col("tkm"),
                 col("transport_wtw_kgco2e"),
+                col("transport_ttw_kgco2e"),
                 col("hub_wtw_kgco2e", 0.0),
                 col("wtw_kgco2e"),
                 strict=True,
