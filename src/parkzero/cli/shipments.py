@@ -284,3 +284,86 @@ def classes(
         "(parkzero factors list).",
         highlight=False,
     )
+
+
+@app.command("hub-intensity")
+@handle_errors
+def hub_intensity(
+    park_file: Annotated[Path, typer.Argument(help="Park file (park.yaml).", metavar="PARK")],
+    year: Annotated[int, typer.Option("--year", help="Inventory year.")],
+    tonnes: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tonnes",
+            help="Tonnes handled by a zone in the year, ZONE=T (repeatable); without it, the "
+            "whole park with the year's tonnes_handled driver.",
+        ),
+    ] = None,
+    market: Annotated[
+        bool, typer.Option("--market", help="Market-based scope 2 (instruments).")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON object.")] = False,
+) -> None:
+    """The park's own hub intensity [kgCO2e/t], for hub_kgco2e_per_t in the shipments file.
+
+    From the park's inventory, inside the boundary of a hub operation: scope 1 and 2, the
+    upstream of the energy (3.3) and tenants' energy in leased space (3.13); transport and
+    other scope 3 categories stay out, so legs and hub operations never count the same
+    emissions twice.
+    """
+    from parkzero.carbon.inventory import compute_inventory, load_park_activities
+    from parkzero.carbon.park import load_park
+    from parkzero.logistics.hubs import HUB_CATEGORIES, hub_boundary_tco2e, measured_hub_intensity
+
+    park = load_park(park_file)
+    handled: dict[str, float] = {}
+    for item in tonnes or []:
+        zone, sep, value = item.partition("=")
+        try:
+            handled[zone.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not zone.strip():
+            raise InputError(f"--tonnes {item!r} is not ZONE=T", column="tonnes")
+    if not handled:
+        drivers = park.drivers.get(year)
+        if drivers is None or not drivers.tonnes_handled:
+            raise InputError(
+                f"park {park.id} has no tonnes_handled driver for {year}; give --tonnes ZONE=T",
+                column="tonnes",
+            )
+        handled = {"*": float(drivers.tonnes_handled)}
+    result = compute_inventory(park, load_park_activities(park), year)
+    inside = hub_boundary_tco2e(result.line_table(), market=market)
+    # "*" is the whole park; zones are asked for by name.
+    by_zone = {k: v for k, v in inside.items() if (k == "*") == ("*" in handled)}
+    measured = measured_hub_intensity({"by_zone": by_zone, "park": park.id}, handled)
+    rows: list[dict[str, Any]] = [
+        {
+            "zone": "whole park" if zone == "*" else zone,
+            "tco2e": inside[zone],
+            "tonnes": handled[zone],
+            "kgco2e_per_t": h.wtw_kgco2e_per_unit,
+        }
+        for zone, h in measured.items()
+    ]
+    if as_json:
+        print_json(
+            {
+                "park": park.id,
+                "year": year,
+                "scope2": "market" if market else "location",
+                "categories": list(HUB_CATEGORIES),
+                "zones": rows,
+            }
+        )
+        return
+    table = Table(show_header=True, header_style="bold")
+    for c in ("zone", "tCO2e", "t handled", "kgCO2e/t"):
+        table.add_column(c, justify="left" if c == "zone" else "right")
+    for r in rows:
+        table.add_row(
+            r["zone"], _fmt(r["tco2e"]), f"{r['tonnes']:,.0f}", f"{r['kgco2e_per_t']:.3f}"
+        )
+    console.print(f"[bold]{escape(park.name)}[/] {year}: hub-operation intensity")
+    console.print(table)

@@ -4,7 +4,9 @@ Default intensities of the GLEC hub categories are shipped in
 ``parkzero/data/glec_hub_intensities.csv`` (kgCO2e WTW per tonne handled, per container for
 container terminals). A park that has its own inventory should use its *measured* intensity
 instead: :func:`measured_hub_intensity` divides the inventory's emissions per zone by the tonnes
-each zone handled.
+each zone handled; :func:`hub_boundary_tco2e` first keeps the emissions inside the boundary of a
+hub operation (:data:`HUB_CATEGORIES`: the hub's energy, refrigerants and their upstream, not
+the transport that the legs count).
 
 >>> hub_default_intensity("warehouse").wtw_kgco2e_per_unit
 17.5
@@ -21,12 +23,21 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from parkzero.config import packaged_data
 from parkzero.errors import InputError
 from parkzero.logistics.models import ChainEmissions, HubIntensity
 from parkzero.units import conversion_factor
 
-__all__ = ["hub_default_intensity", "hub_defaults", "hub_emissions", "measured_hub_intensity"]
+__all__ = [
+    "HUB_CATEGORIES",
+    "hub_boundary_tco2e",
+    "hub_default_intensity",
+    "hub_defaults",
+    "hub_emissions",
+    "measured_hub_intensity",
+]
 
 
 @functools.cache
@@ -167,3 +178,44 @@ def hub_emissions(quantity: float, intensity: HubIntensity) -> ChainEmissions:
         ttw_kgco2e=None,
         factor_ids=(intensity.source,),
     )
+
+
+#: Inventory categories inside the boundary of a hub operation (GLEC Module 2, WTW): the
+#: hub's own fuels, refrigerants and electricity (scope 1 and 2), the upstream of that energy
+#: (3.3) and the energy of tenants operating leased space at the hub (3.13). Transport (3.4,
+#: 3.9), purchased goods, waste, travel and commuting stay out, so a shipment's legs and its
+#: hub operation do not count the same emissions twice [-].
+HUB_CATEGORIES = ("1.", "2.", "3.3", "3.13")
+
+
+def _in_boundary(category: str, prefixes: tuple[str, ...]) -> bool:
+    return any(category == p or (p.endswith(".") and category.startswith(p)) for p in prefixes)
+
+
+def hub_boundary_tco2e(
+    lines: pd.DataFrame, *, categories: tuple[str, ...] = HUB_CATEGORIES, market: bool = False
+) -> dict[str, float]:
+    """Emissions inside the hub-operation boundary, per zone and for the whole park.
+
+    Parameters
+    ----------
+    lines : DataFrame
+        ``InventoryResult.line_table()``: ``zone``, ``category``, ``tco2e``, ``tco2e_market``
+        [tCO2e].
+    categories : tuple of str
+        Categories in the boundary; a value ending in ``.`` takes every category below it
+        (``"1."``: all of scope 1) [-].
+    market : bool
+        Market-based scope 2 (with the park's instruments) instead of location-based [-].
+
+    Returns
+    -------
+    dict of str to float
+        Zone → tCO2e, and ``"*"`` for the whole park (zones and park-level lines) [tCO2e].
+    """
+    column = "tco2e_market" if market else "tco2e"
+    inside = lines[[_in_boundary(str(c), categories) for c in lines["category"]]]
+    by_zone = inside.groupby(inside["zone"].astype(str))[column].sum()
+    out = {str(z): float(v) for z, v in by_zone.items() if str(z)}
+    out["*"] = float(inside[column].sum())
+    return out
