@@ -473,18 +473,22 @@ def footprints_sql(
         else ""
     )
     w = weight_column(allocation)
+
+    def share(own: str, trip: str) -> str:
+        # A leg's part of its trip's emissions `trip`; a leg alone on its trip keeps `own`.
+        return (
+            f"CASE WHEN lg.trip IS NULL THEN {own} WHEN COALESCE(t.tw, 0) <= 0 "
+            f"THEN CAST(1 AS DOUBLE) / t.n * {trip} ELSE lg.{w} / t.tw * {trip} END"
+        )
+
+    ttw = share("lg.tkm * lg.it", "t.ttw")
+    hub = "CASE WHEN s.cat IS NULL THEN CAST(0 AS DOUBLE) ELSE s.mass * COALESCE(s.meas, h.kg) END"
     bit = d.shift_left("CAST(1 AS BIGINT)", "CAST(lg.leg_no - 1 AS INT)")
-    ttw = (
-        "CASE WHEN lg.trip IS NULL THEN lg.tkm * lg.it WHEN COALESCE(t.tw, 0) <= 0 "
-        f"THEN CAST(1 AS DOUBLE) / t.n * t.ttw ELSE lg.{w} / t.tw * t.ttw END"
-    )
     full = d.shift_left("CAST(1 AS BIGINT)", "CAST(least(COUNT(*), 62) AS INT)")
     return f"""
         WITH a AS (
             SELECT lg.sno, COUNT(*) AS legs, SUM(lg.tkm) AS tkm,
-                   SUM(CASE WHEN lg.trip IS NULL THEN lg.tkm * lg.i
-                            WHEN COALESCE(t.tw, 0) <= 0 THEN CAST(1 AS DOUBLE) / t.n * t.wtw
-                            ELSE lg.{w} / t.tw * t.wtw END) AS transport,
+                   SUM({share("lg.tkm * lg.i", "t.wtw")}) AS transport,
                    CASE WHEN COUNT({ttw}) = COUNT(*) THEN SUM({ttw}) END AS transport_ttw,
                    COALESCE(bool_or(lg.bad OR COALESCE(t.mixed, FALSE){unweighted}), TRUE)
                    OR COUNT(*) > 62 OR max(lg.leg_no) <> COUNT(*)
@@ -496,10 +500,7 @@ def footprints_sql(
                s.mass AS mass_t, a.legs, a.tkm,
                a.transport AS transport_wtw_kgco2e,
                a.transport_ttw AS transport_ttw_kgco2e,
-               CASE WHEN s.cat IS NULL THEN CAST(0 AS DOUBLE)
-                    ELSE s.mass * COALESCE(s.meas, h.kg) END AS hub_wtw_kgco2e,
-               a.transport + CASE WHEN s.cat IS NULL THEN CAST(0 AS DOUBLE)
-                                  ELSE s.mass * COALESCE(s.meas, h.kg) END AS wtw_kgco2e,
+               {hub} AS hub_wtw_kgco2e, a.transport + {hub} AS wtw_kgco2e,
                (s.bad OR a.sno IS NULL OR COALESCE(a.bad, TRUE)
                 OR (s.cat IS NOT NULL AND h.kg IS NULL)) AS bad
         FROM {s} AS s LEFT JOIN a ON a.sno = {d.row_key("s")}
