@@ -54,7 +54,7 @@ from parkzero.logistics.allocation import ALLOCATION_METHODS, shipment_footprint
 from parkzero.logistics.chain import default_dafs, distance_based
 from parkzero.logistics.hubs import hub_default_intensity, hub_defaults
 from parkzero.logistics.models import MODES, ROAD_CLASSES
-from parkzero.logistics.road import reefer_variant, road_class, road_classes
+from parkzero.logistics.road import laden_per_tkm, reefer_variant, road_class, road_classes
 from parkzero.logistics.spark import DEFAULT_MASTER, require_pyspark
 from parkzero.logistics.sql import (
     DUCKDB,
@@ -292,27 +292,26 @@ def _validate(
     )
     g["vehicle_class"] = vclass.where(g["mode"] != "road", vclass.fillna("hgv"))
     g["refrigerated"] = _truthy(legs["refrigerated"]) if "refrigerated" in legs else False
-    sfd = _truthy(legs["shortest_feasible"]) if "shortest_feasible" in legs else False
-    g["shortest_feasible"] = sfd
-    dafs = default_dafs()
-    no_daf = g["shortest_feasible"].to_numpy(bool) & ~g["mode"].isin(dafs).fillna(False).to_numpy(
-        bool
+    g["shortest_feasible"] = (
+        _truthy(legs["shortest_feasible"]) if "shortest_feasible" in legs else False
     )
+    g["trip_id"] = _text(legs["trip_id"]) if "trip_id" in legs else pd.NA
+    bad_mode = ~g["mode"].isin(_ALL_MODES).fillna(False).to_numpy(dtype=bool)
+    dafs = default_dafs()
+    no_daf = ~g["mode"].isin(dafs).fillna(False).to_numpy(dtype=bool)
     problems += [
         f'{lsrc} row {r}, column "shortest_feasible": no default distance adjustment factor '
         f"for mode {g['mode'].iloc[r - 2]} (defaults exist for {', '.join(sorted(dafs))}); "
         "give the actual distance"
-        for r in _rows(no_daf & g["mode"].isin(_ALL_MODES).fillna(False).to_numpy(bool))
+        for r in _rows(g["shortest_feasible"].to_numpy(dtype=bool) & no_daf & ~bad_mode)
     ]
-    g["trip_id"] = _text(legs["trip_id"]) if "trip_id" in legs else pd.NA
-    bad_mode = ~g["mode"].isin(_ALL_MODES).fillna(False).to_numpy(dtype=bool)
     problems += [
         f'{lsrc} row {r}, column "mode": unknown mode "{legs["mode"].iloc[r - 2]}" '
         f"(expected one of {', '.join(_ALL_MODES)})"
         for r in _rows(bad_mode)
     ]
     road = (g["mode"] == "road").fillna(False).to_numpy(dtype=bool)
-    known = g["vehicle_class"].isin([*ROAD_CLASSES, *road_classes()]).fillna(False)
+    known = g["vehicle_class"].isin(vehicle_classes()).fillna(False)
     problems += [
         f'{lsrc} row {r}, column "vehicle_class": unknown vehicle class '
         f'"{g["vehicle_class"].iloc[r - 2]}" (expected {" or ".join(ROAD_CLASSES)}, or a class '
@@ -973,19 +972,6 @@ def vehicle_classes() -> tuple[str, ...]:
     """Every accepted road ``vehicle_class``: ``lgv``, ``hgv`` and the classes of
     :mod:`parkzero.logistics.road` [-]."""
     return (*ROAD_CLASSES, *road_classes())
-
-
-def laden_per_tkm(e0: Any, e1: Any, payload: Any, load_factor: Any, empty_running: Any) -> Any:
-    """Intensity of a laden model at a load factor and empty running, elementwise, in the
-    same order of operations as the SQL of both engines
-    (:func:`parkzero.logistics.road.laden_intensity`, without its range checks) [kgCO2e/(t·km)].
-
-    >>> round(laden_per_tkm(0.5, 1.0, 10.0, 0.5, 0.5), 6)
-    0.25
-    """
-    return (e0 + (e1 - e0) * load_factor + e0 * empty_running / (1 - empty_running)) / (
-        payload * load_factor
-    )
 
 
 def _summary(

@@ -351,7 +351,7 @@ def _weight(allocation: str, s: str, l: str) -> str:  # noqa: E741
 
 def _laden(f: str, e0: str, e1: str, lf: str, er: str) -> str:
     # Intensity of the laden model at load factor lf and empty running er [kgCO2e/(t·km)],
-    # in the order of operations of parkzero.logistics.pipeline.laden_per_tkm.
+    # in the order of operations of parkzero.logistics.road.laden_per_tkm.
     return (
         f"(({f}.{e0} + ({f}.{e1} - {f}.{e0}) * {lf} + {f}.{e0} * {er} / (1 - {er})) "
         f"/ ({f}.payload * {lf}))"
