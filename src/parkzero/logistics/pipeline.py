@@ -58,6 +58,7 @@ from parkzero.logistics.road import laden_per_tkm, reefer_variant, road_class, r
 from parkzero.logistics.spark import DEFAULT_MASTER, require_pyspark
 from parkzero.logistics.sql import (
     DUCKDB,
+    MIXED_TRIP,
     Columns,
     Unsupported,
     bad_legs_sql,
@@ -560,8 +561,7 @@ def compute_footprints(
     if (mixed > 1).any():
         bad = ", ".join(map(str, mixed[mixed > 1].index[:_MAX_REPORTED]))
         raise InputError(
-            f"trip(s) {bad}: legs of one trip must have the same mode, vehicle class, "
-            "refrigeration, load factor and empty running",
+            f"trip(s) {bad}: {MIXED_TRIP}",
             source=legs_source,
             column="trip_id",
         )
@@ -955,15 +955,18 @@ def fuel_trips(trips: tuple[pd.DataFrame, str] | None, year: int) -> pd.DataFram
         For a bad row of the trips file (:func:`parkzero.logistics.trips.trip_energy`).
     """
     if trips is None:
-        frame = pd.DataFrame({"trip_id": pd.Series([], dtype=object)})
-        frame["wtw_kgco2e"], frame["ttw_kgco2e"] = np.array([]), np.array([])
-    else:
-        frame = trip_energy(trips[0], year=year, source=trips[1])
+        return fuel_table(pd.DataFrame({"trip_id": [], "wtw_kgco2e": [], "ttw_kgco2e": []}))
+    return fuel_table(trip_energy(trips[0], year=year, source=trips[1]))
+
+
+def fuel_table(energy: pd.DataFrame) -> pd.DataFrame:
+    """Relation ``tf`` of the SQL (``trip``, ``wtw``, ``ttw`` [kgCO2e]) from a table of
+    :func:`parkzero.logistics.trips.trip_energy` (``trip_id``, ``wtw_kgco2e``, ``ttw_kgco2e``)."""
     return pd.DataFrame(
         {
-            "trip": frame["trip_id"].astype(object),
-            "wtw": frame["wtw_kgco2e"].astype(float),
-            "ttw": frame["ttw_kgco2e"].astype(float),
+            "trip": energy["trip_id"].astype(object).to_numpy(),
+            "wtw": energy["wtw_kgco2e"].to_numpy(dtype=float),
+            "ttw": energy["ttw_kgco2e"].to_numpy(dtype=float),
         }
     )
 

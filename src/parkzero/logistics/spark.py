@@ -37,7 +37,7 @@ import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ import pandas as pd
 
 from parkzero.errors import ConfigError, InputError
 from parkzero.logistics.sql import (
+    MIXED_TRIP,
     SPARK,
     Columns,
     Unsupported,
@@ -305,14 +306,13 @@ class _Views:
 def _tables(
     views: _Views,
     year: int | None,
-    allocation: str = "tkm",
-    trips: tuple[pd.DataFrame, str] | None = None,
-    tf: pd.DataFrame | None = None,
+    allocation: str,
+    fuel: Callable[[int], pd.DataFrame],
 ) -> tuple[Any, bool]:
-    # From normalised views s and l: intensities, hubs, fuel-based trips (the rows of a trips
-    # file, or their emissions tf), legs, trips → the footprint frame and whether any check
+    # From normalised views s and l: intensities, hubs, fuel-based trips (relation tf, by
+    # `fuel` for the factor year), legs, trips → the footprint frame and whether any check
     # failed (see parkzero.logistics.sql).
-    from parkzero.logistics.pipeline import fuel_trips, hub_rows, leg_kinds
+    from parkzero.logistics.pipeline import hub_rows, leg_kinds
 
     n = views.name
     session = views.session
@@ -323,11 +323,10 @@ def _tables(
     kinds = leg_kinds(int(year))
     views.put("f", session.createDataFrame(_records(kinds), _KIND_SCHEMA))
     views.put("h", session.createDataFrame(hub_rows(), "cat STRING, temp STRING, kg DOUBLE"))
-    if tf is None:
-        try:
-            tf = fuel_trips(trips, int(year))
-        except InputError:
-            return None, True
+    try:
+        tf = fuel(int(year))
+    except InputError:  # a bad row of the trips file
+        return None, True
     views.put("tf", session.createDataFrame(_records(tf), "trip STRING, wtw DOUBLE, ttw DOUBLE"))
     views.sql("lg", legs_emissions_sql(SPARK, allocation, n("l"), n("s"), n("f")), persist=True)
     if views.value(bad_legs_sql(n("lg"), n("l"))):
@@ -473,10 +472,7 @@ def _trip_problem(views: _Views, allocation: str) -> InputError:
     # Checked input that still fails the SQL checks: a trip mixing leg kinds, or (allocation
     # by volume) a shipment on a shared trip without a volume.
     if views.value(f"SELECT COALESCE(bool_or(mixed), FALSE) FROM {views.name('t')}"):
-        return InputError(
-            "legs of one trip must have the same mode, vehicle class and refrigeration",
-            column="trip_id",
-        )
+        return InputError(MIXED_TRIP, column="trip_id")
     if allocation == "volume":
         return InputError(
             "allocation by volume needs a volume > 0 for every shipment on a shared trip",
@@ -517,6 +513,7 @@ def _spark_checked(
         LEG_COLUMNS,
         SHIPMENT_COLUMNS,
         _summary,
+        fuel_trips,
     )
 
     views = _Views(session)
@@ -537,7 +534,7 @@ def _spark_checked(
         views.sql("s", shipments_select(SPARK, sc, n("s_raw")), persist=True)
         views.sql("l", legs_select(SPARK, lc, n("l_raw")))
         try:
-            fp, bad = _tables(views, year, allocation, trips)
+            fp, bad = _tables(views, year, allocation, lambda y: fuel_trips(trips, y))
         except Exception:  # a malformed file surfaces only when Spark reads it
             raise Unsupported("read") from None
         if bad:
@@ -699,6 +696,10 @@ def footprints_frame(
             "meas": shipments["hub_kgco2e_per_t"].astype(float),
         }
     )
+    from parkzero.logistics.pipeline import fuel_table
+
+    empty = pd.DataFrame(columns=["wtw_kgco2e", "ttw_kgco2e"], dtype=float)
+    tf = fuel_table((empty if fuel is None else fuel).rename_axis("trip_id").reset_index())
     road = (legs["mode"] == "road").to_numpy()
     g = pd.DataFrame(
         {
@@ -727,16 +728,7 @@ def footprints_frame(
                 f"AS meas, FALSE AS bad FROM {n('s_in')}",
             )
             views.sql("l", f"SELECT *, FALSE AS bad FROM {n('l_in')}")
-            tf = None
-            if fuel is not None:
-                tf = pd.DataFrame(
-                    {
-                        "trip": fuel.index.astype(str),
-                        "wtw": fuel["wtw_kgco2e"].to_numpy(dtype=float),
-                        "ttw": fuel["ttw_kgco2e"].to_numpy(dtype=float),
-                    }
-                )
-            fp, bad = _tables(views, year, allocation, tf=tf)
+            fp, bad = _tables(views, year, allocation, lambda _year: tf)
             if bad:
                 raise _trip_problem(views, allocation)
             rows = [tuple(r) for r in fp.orderBy("shipment_id").collect()]

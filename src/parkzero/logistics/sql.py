@@ -48,6 +48,7 @@ from dataclasses import dataclass
 __all__ = [
     "ALLOCATION_WEIGHTS",
     "DUCKDB",
+    "MIXED_TRIP",
     "SPARK",
     "Columns",
     "Dialect",
@@ -76,6 +77,13 @@ _NUM_TYPES = (*_INT_TYPES, "UBIGINT", "HUGEINT", "FLOAT", "DOUBLE")
 _TRUE = ("1", "true", "yes", "y", "t")
 # Type of a column without any value (e.g. a Parquet column written from all-None data).
 _NULL_TYPES = ('"NULL"', "NULL", "VOID")
+
+#: What a trip without fuel data (:func:`trips_sql`'s ``mixed``) must keep the same on every
+#: leg, as both engines say it [-].
+MIXED_TRIP = (
+    "legs of one trip must have the same mode, vehicle class, refrigeration, load factor and "
+    "empty running"
+)
 
 #: Allocation weight of a leg within its trip, by allocation method, as SQL over the
 #: normalised shipments ``{s}`` and legs ``{l}``: transport activity [t·km] (ISO 14083
