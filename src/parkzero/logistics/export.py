@@ -81,6 +81,39 @@ def _toc_id(mode: str, vclass: Any, refrigerated: bool, lf: Any = None, er: Any 
     return "toc-" + "-".join(parts)
 
 
+def _toc(
+    toc_id: str,
+    leg: _Row,
+    refrigerated: bool,
+    wtw_per_tkm: Any,
+    ttw_per_tkm: Any,
+    description: str,
+    load_factor: Any = None,
+    empty_running: Any = None,
+) -> dict[str, Any]:
+    # One iLEAP TOC [kgCO2e/(t·km)]; intensities, load factor and empty running where known.
+    toc: dict[str, Any] = {
+        "tocId": toc_id,
+        "mode": ILEAP_MODES[str(leg.mode)],
+        "temperatureControl": "refrigerated" if refrigerated else "ambient",
+    }
+    if _known(wtw_per_tkm):
+        toc["co2eIntensityWTW"] = decimal(float(wtw_per_tkm))
+    if _known(ttw_per_tkm):
+        toc["co2eIntensityTTW"] = decimal(float(ttw_per_tkm))
+    toc |= {
+        "co2eIntensityThroughput": "tkm",
+        "isVerified": False,
+        "isAccredited": False,
+        "description": description,
+    }
+    if _known(load_factor):
+        toc["loadFactor"] = decimal(float(load_factor))
+    if _known(empty_running):
+        toc["emptyDistanceFactor"] = decimal(float(empty_running))
+    return toc
+
+
 def shipment_footprint_json(result: PipelineResult, shipment_id: str) -> dict[str, Any]:
     """The iLEAP-shaped footprint of one shipment.
 
@@ -121,39 +154,30 @@ def shipment_footprint_json(result: PipelineResult, shipment_id: str) -> dict[st
         vclass = leg.vehicle_class
         refr = bool(leg.refrigerated) or (isinstance(vclass, str) and vclass.endswith("-reefer"))
         lf, er = leg.load_factor, leg.empty_running
-        toc = _toc_id(str(leg.mode), vclass, refr, lf, er)
         if bool(leg.fuel_based):
-            # Primary data: the trip's own intensity, not a default.
+            # Primary data: the trip's own intensity (all its legs), not a default.
             toc = f"toc-trip-{leg.trip_id}"
-            if toc not in tocs and float(leg.tkm) > 0:
-                tocs[toc] = {
-                    "tocId": toc,
-                    "mode": ILEAP_MODES[str(leg.mode)],
-                    "temperatureControl": "refrigerated" if refr else "ambient",
-                    "co2eIntensityWTW": decimal(float(leg.wtw_kgco2e) / float(leg.tkm)),
-                    "co2eIntensityTTW": decimal(float(leg.ttw_kgco2e) / float(leg.tkm)),
-                    "co2eIntensityThroughput": "tkm",
-                    "isVerified": False,
-                    "isAccredited": False,
-                    "description": f"primary data: fuel-based trip {leg.trip_id}",
-                }
-        if toc not in tocs:
-            tocs[toc] = {
-                "tocId": toc,
-                "mode": ILEAP_MODES[str(leg.mode)],
-                "temperatureControl": "refrigerated" if refr else "ambient",
-                "co2eIntensityWTW": decimal(float(leg.kgco2e_per_tkm)),
-                "co2eIntensityThroughput": "tkm",
-                "isVerified": False,
-                "isAccredited": False,
-                "description": f"default intensity {leg.factor_id}",
-            }
-            if _known(leg.ttw_kgco2e_per_tkm):
-                tocs[toc]["co2eIntensityTTW"] = decimal(float(leg.ttw_kgco2e_per_tkm))
-            if _known(lf):
-                tocs[toc]["loadFactor"] = decimal(float(lf))
-            if _known(er):
-                tocs[toc]["emptyDistanceFactor"] = decimal(float(er))
+            if toc not in tocs:
+                trip = result.legs[result.legs["trip_id"] == leg.trip_id]
+                tkm = float(trip["tkm"].sum())
+                wtw_i = float(trip["wtw_kgco2e"].sum()) / tkm if tkm > 0 else None
+                ttw_i = float(trip["ttw_kgco2e"].sum()) / tkm if tkm > 0 else None
+                tocs[toc] = _toc(
+                    toc, leg, refr, wtw_i, ttw_i, f"primary data: fuel-based trip {leg.trip_id}"
+                )
+        else:
+            toc = _toc_id(str(leg.mode), vclass, refr, lf, er)
+            if toc not in tocs:
+                tocs[toc] = _toc(
+                    toc,
+                    leg,
+                    refr,
+                    float(leg.kgco2e_per_tkm),
+                    leg.ttw_kgco2e_per_tkm,
+                    f"default intensity {leg.factor_id}",
+                    lf,
+                    er,
+                )
         tce_id = f"{shipment_id}-tce-{int(leg.leg_no)}"
         tces.append(
             {
