@@ -195,10 +195,9 @@ def export(
     """
     import json
 
-    import pandas as pd
-
     from parkzero.logistics.export import shipment_footprint_json
     from parkzero.logistics.pipeline import compute_footprints, read_table
+    from parkzero.reports.statement import _select
 
     if bool(customer) != bool(month):
         raise InputError("--customer and --month go together", column="customer")
@@ -219,11 +218,11 @@ def export(
     )
     ids = list(shipment or [])
     if customer:
-        fp = result.footprints
-        dates = pd.to_datetime(fp["ship_date"]).dt.strftime("%Y-%m")
-        ids += list(fp.loc[(fp["customer_id"] == customer) & (dates == month), "shipment_id"])
-        if not ids:
+        # The statement's selection: the customer's shipments of the month, by date.
+        chosen = _select(result.footprints, customer, str(month))
+        if chosen.empty:
             raise InputError(f"customer {customer} has no shipment in {month}", column="customer")
+        ids += list(chosen["shipment_id"])
     documents = [shipment_footprint_json(result, sid) for sid in dict.fromkeys(ids)]
     text = json.dumps(documents, ensure_ascii=False, indent=2)
     if out is None:
