@@ -258,6 +258,38 @@ def _insert_units(
         ) from exc
 
 
+def _new_booking(
+    session: Session,
+    park_id: str,
+    carrier_id: str,
+    plate: str,
+    visit: dict[str, Any],
+    day: dt.date,
+    res: Reservation,
+    *,
+    status: str,
+    walk_in: bool = False,
+    checked_in_at: dt.datetime | None = None,
+) -> BookingView:
+    """Store a booking of `visit` (direction, cargo, vehicle, pallets) in reservation `res`
+    with its slot units (:func:`_insert_units`) [-]."""
+    booking = YardBooking(
+        park_id=park_id,
+        carrier_id=carrier_id,
+        plate=plate.strip().upper(),
+        **visit,
+        day=day,
+        start_min=res.start_min,
+        end_min=res.end_min,
+        dock_id=res.dock,
+        status=status,
+        walk_in=walk_in,
+        checked_in_at=checked_in_at,
+    )
+    _insert_units(session, park_id, day, res, booking)
+    return _view(booking)
+
+
 def _unavailable(
     yard: Yard, day: dt.date, start_min: int, offers: list[SlotOffer]
 ) -> SlotUnavailable:
@@ -342,23 +374,7 @@ def book(
     res = find_reservation(yard, taken=taken, start_min=start_min, **visit)
     if res is None:
         raise _unavailable(yard, day, start_min, available_slots(yard, taken=taken, **visit))
-    booking = YardBooking(
-        park_id=park_id,
-        carrier_id=carrier_id,
-        plate=plate.strip().upper(),
-        direction=direction,
-        cargo=cargo,
-        vehicle=vehicle,
-        pallets=pallets,
-        day=day,
-        start_min=res.start_min,
-        end_min=res.end_min,
-        dock_id=res.dock,
-        status="booked",
-        walk_in=False,
-    )
-    _insert_units(session, park_id, day, res, booking)
-    return _view(booking)
+    return _new_booking(session, park_id, carrier_id, plate, visit, day, res, status="booked")
 
 
 def _own(session: Session, park_id: str, carrier_id: str | None, booking_id: int) -> YardBooking:
@@ -516,25 +532,11 @@ def walk_in(
             "the truck cannot be served today",
             column="start",
         )
-    stamp = now or utcnow()
-    booking = YardBooking(
-        park_id=park_id,
-        carrier_id=carrier_id,
-        plate=plate.strip().upper(),
-        direction=direction,
-        cargo=cargo,
-        vehicle=vehicle,
-        pallets=pallets,
-        day=now_day,
-        start_min=res.start_min,
-        end_min=res.end_min,
-        dock_id=res.dock,
-        status="checked_in",
-        walk_in=True,
-        checked_in_at=stamp,
-    )
-    _insert_units(session, park_id, now_day, res, booking)
-    return _view(booking)
+    visit = dict(direction=direction, cargo=cargo, vehicle=vehicle, pallets=pallets)
+    return _new_booking(
+        session, park_id, carrier_id, plate, visit, now_day, res,
+        status="checked_in", walk_in=True, checked_in_at=now or utcnow(),
+    )  # fmt: skip
 
 
 def check_in(
